@@ -1,0 +1,144 @@
+"""The `knotbot` command: pick an adapter, check content, migrate the database.
+
+This is the composition root: it reads settings, builds the core and hands it to an adapter.
+Platform libraries are imported only for the adapter that runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot.content import ContentError, load_content
+from bot.logs import configure_logging
+from bot.settings import Settings
+from bot.storage import Database, DatabaseUnavailable
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="knotbot", description="A chat companion for the knots stress ties in your muscles."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    console = sub.add_parser("console", help="talk to knotbot in this terminal (no tokens needed)")
+    console.add_argument("--name", help="the name knotbot calls you")
+
+    run = sub.add_parser("run", help="run knotbot on a chat platform")
+    run.add_argument("platform", choices=["discord", "telegram"])
+
+    content = sub.add_parser("content", help="work with content files")
+    content_sub = content.add_subparsers(dest="content_command", required=True, metavar="ACTION")
+    check = content_sub.add_parser("check", help="validate a content folder")
+    check.add_argument("folder", nargs="?", type=Path, help="default: KNOTBOT_CONTENT_DIR")
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_sub.add_parser("upgrade", help="apply pending database migrations")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        print("knotbot: invalid settings:", file=sys.stderr)
+        for err in exc.errors():
+            field = "KNOTBOT_" + "_".join(str(p) for p in err["loc"]).upper()
+            print(f"  {field}: {err['msg']}", file=sys.stderr)  # never the value: it may be secret
+        return EXIT_USAGE
+    secrets = [s.get_secret_value() for s in (settings.discord_token, settings.telegram_token) if s]
+    configure_logging(settings.log_level, secrets)
+
+    try:
+        match args.command:
+            case "content":
+                return _content_check(args.folder or settings.content_dir)
+            case "db":
+                return asyncio.run(_db_upgrade(settings))
+            case "console":
+                return asyncio.run(_console(settings, args.name))
+            case "run":
+                return _run_platform(settings, args.platform)
+    except KeyboardInterrupt:
+        return EXIT_OK
+    return EXIT_USAGE
+
+
+def _content_check(folder: Path) -> int:
+    try:
+        content = load_content(folder)
+    except ContentError as exc:
+        print(exc.report(), file=sys.stderr)
+        return EXIT_FAIL
+    holds = sum(1 for t in content.techniques if t.hold)
+    print(
+        f"Content in {folder} is valid: {len(content.areas)} areas, "
+        f"{len(content.techniques)} techniques ({holds} with holds), "
+        f"{len(content.reminder_kinds)} reminder kinds, {len(content.curated_tips)} tips."
+    )
+    return EXIT_OK
+
+
+async def _db_upgrade(settings: Settings) -> int:
+    db = Database(settings.database_url)
+    try:
+        await db.ping()
+        await db.upgrade()
+    except DatabaseUnavailable as exc:
+        print(f"knotbot: {exc}", file=sys.stderr)
+        return EXIT_FAIL
+    finally:
+        await db.close()
+    print("Database is up to date.")
+    return EXIT_OK
+
+
+async def _open(settings: Settings):  # type: ignore[no-untyped-def]
+    from bot.app import open_bot
+
+    try:
+        return await open_bot(settings)
+    except ContentError as exc:
+        print(f"knotbot will not start with broken content.\n{exc.report()}", file=sys.stderr)
+    except DatabaseUnavailable as exc:
+        print(f"knotbot: {exc}", file=sys.stderr)
+    return None
+
+
+async def _console(settings: Settings, name: str | None) -> int:
+    from adapters.console import run_console
+
+    bot = await _open(settings)
+    if bot is None:
+        return EXIT_FAIL
+    try:
+        await run_console(bot, name)
+    finally:
+        await bot.services.db.close()
+    return EXIT_OK
+
+
+def _run_platform(settings: Settings, platform: str) -> int:
+    token = settings.discord_token if platform == "discord" else settings.telegram_token
+    if token is None or not token.get_secret_value().strip():
+        variable = f"KNOTBOT_{platform.upper()}_TOKEN"
+        print(
+            f"knotbot: {variable} is not set; put your bot token there (see README).",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    print(f"knotbot: the {platform} adapter is not available yet.", file=sys.stderr)
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,40 @@
+"""Button ids: short (Telegram allows 64 bytes), stable across restarts, parsed in one place.
+
+Form: `verb` or `verb:arg[:arg]`. Old buttons keep working after a restart because an id
+carries everything needed to act on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MAX_BYTES = 64
+
+AREA = "a"  # a:<area>                 show an area's techniques
+TECHNIQUE = "t"  # t:<technique>       show one technique
+HOLD = "h"  # h:<technique>:<area>     start a guided hold
+HOLD_STOP = "hs"  # hs:<hold id>
+HOLD_PAUSE = "hp"  # hp:<hold id>
+HOLD_RESUME = "hr"  # hr:<hold id>
+HELP = "help"
+
+
+@dataclass(frozen=True)
+class Action:
+    verb: str
+    args: tuple[str, ...] = ()
+
+    def arg(self, index: int, default: str = "") -> str:
+        return self.args[index] if index < len(self.args) else default
+
+
+def make(verb: str, *args: str | int) -> str:
+    action = ":".join([verb, *(str(a) for a in args)])
+    if len(action.encode()) > MAX_BYTES:
+        raise ValueError(f"button id too long for Telegram: {action!r}")
+    return action
+
+
+def parse(action: str) -> Action:
+    verb, *args = action[: MAX_BYTES * 2].split(":")
+    return Action(verb, tuple(args))

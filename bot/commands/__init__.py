@@ -1,0 +1,74 @@
+"""Every command and button the core understands, in one table.
+
+Where is a command handled? Find its name here; the handler is next to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from bot import actions
+from bot.commands import basics, holds, knot
+from bot.commands.spec import ArgSpec, CommandSpec
+from bot.context import Context
+from bot.messages import ReplyBuilder, bullets, note, text
+
+ActionHandler = Callable[[Context, actions.Action], Awaitable[None]]
+
+
+async def help_command(ctx: Context) -> None:
+    lines = [f"/{c.name}{' ' + c.usage if c.usage else ''}: {c.description}" for c in COMMANDS]
+    await ctx.answer(
+        ReplyBuilder()
+        .add(
+            text("Here is what I can do:"),
+            bullets(lines),
+            note(ctx.content.safety.notice),
+        )
+        .build()
+    )
+
+
+COMMANDS: tuple[CommandSpec, ...] = (
+    CommandSpec("start", "Say hello and pick a spot", basics.start),
+    CommandSpec("help", "Everything knotbot can do", help_command),
+    CommandSpec(
+        "knot",
+        "Techniques for a knotted spot, with cautions",
+        knot.knot,
+        ArgSpec("area", "The spot, e.g. upper-back, shoulders, jaw", complete="areas"),
+        usage="<area>",
+    ),
+    CommandSpec("areas", "The body areas knotbot knows", basics.areas),
+    CommandSpec(
+        "technique",
+        "One technique in full",
+        knot.technique,
+        ArgSpec("technique", "The technique, e.g. ball-wall", complete="techniques"),
+        usage="<technique>",
+    ),
+    CommandSpec(
+        "hold",
+        "Start a guided timed hold",
+        holds.hold,
+        ArgSpec("what", "An area or a technique, e.g. upper-back", complete="holdables"),
+        usage="<area or technique>",
+    ),
+    CommandSpec("stop", "Stop your running hold", holds.stop),
+    CommandSpec("safety", "When to see a professional", basics.safety),
+)
+
+ALIASES: dict[str, str] = {"techniques": "technique", "spots": "areas", "cancel": "stop"}
+
+ACTIONS: dict[str, ActionHandler] = {
+    actions.AREA: knot.on_area_button,
+    actions.TECHNIQUE: knot.on_technique_button,
+    actions.HOLD: holds.on_start_button,
+    actions.HOLD_STOP: holds.on_control_button,
+    actions.HOLD_PAUSE: holds.on_control_button,
+    actions.HOLD_RESUME: holds.on_control_button,
+}
+
+BY_NAME: dict[str, CommandSpec] = {c.name: c for c in COMMANDS}
+
+__all__ = ["ACTIONS", "ALIASES", "BY_NAME", "COMMANDS", "ArgSpec", "CommandSpec"]

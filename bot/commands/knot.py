@@ -1,0 +1,96 @@
+"""/knot and /technique: techniques for a spot, found with forgiving spelling."""
+
+from __future__ import annotations
+
+from bot import actions
+from bot.content.models import Area
+from bot.context import Context
+from bot.messages import Button, Reply, ReplyBuilder, bullets, text
+from bot.presenters import area_reply, areas_list, technique_reply
+from bot.text import shorten
+
+
+async def knot(ctx: Context) -> None:
+    await ctx.answer(await knot_reply(ctx, ctx.args))
+
+
+async def knot_reply(ctx: Context, query: str) -> Reply:
+    if not query.strip():
+        return areas_list(ctx.content)
+    found = ctx.content.find_area(query)
+    if found.match is not None:
+        return await show_area(ctx, found.match)
+    return _not_found(ctx, query, found.suggestions)
+
+
+async def free_text_reply(ctx: Context, said: str) -> Reply:
+    """Plain text in a private chat: a spot's name shows its techniques, anything else a hint."""
+    found = ctx.content.find_area(said)
+    if found.match is not None:
+        return await show_area(ctx, found.match)
+    return (
+        ReplyBuilder()
+        .add(text("Tell me a spot (for example upper back, or jaw), or type /help."))
+        .build()
+    )
+
+
+async def show_area(ctx: Context, area: Area) -> Reply:
+    return area_reply(ctx.content, area)
+
+
+def _not_found(ctx: Context, query: str, suggestions: tuple[Area, ...]) -> Reply:
+    said = shorten(query, 40)
+    builder = ReplyBuilder()
+    if suggestions:
+        names = " or ".join(a.id for a in suggestions)
+        builder.add(text(f"I don't know the spot \u201c{said}\u201d. Did you mean {names}?"))
+        builder.row(*(Button(a.name, actions.make(actions.AREA, a.id)) for a in suggestions))
+    else:
+        builder.add(text(f"I don't know the spot \u201c{said}\u201d."))
+    builder.add(bullets([a.id for a in ctx.content.areas], title="The spots I know:"))
+    return builder.build()
+
+
+async def on_area_button(ctx: Context, action: actions.Action) -> None:
+    area = ctx.content.area(action.arg(0))
+    if area is None:  # a button from older content
+        await ctx.answer(areas_list(ctx.content, "That spot is no longer in my notes. Pick one:"))
+        return
+    await ctx.answer(await show_area(ctx, area))
+
+
+async def technique(ctx: Context) -> None:
+    query = ctx.args
+    if not query.strip():
+        await ctx.answer(techniques_list(ctx))
+        return
+    found = ctx.content.find_technique(query)
+    if found.match is not None:
+        await ctx.answer(technique_reply(ctx.content, found.match))
+        return
+    builder = ReplyBuilder().add(
+        text(f"I don't know the technique \u201c{shorten(query, 40)}\u201d.")
+    )
+    if found.suggestions:
+        builder.row(
+            *(Button(t.title, actions.make(actions.TECHNIQUE, t.id)) for t in found.suggestions)
+        )
+    await ctx.answer(builder.add(*techniques_list(ctx).blocks).build())
+
+
+async def techniques(ctx: Context) -> None:
+    await ctx.answer(techniques_list(ctx))
+
+
+def techniques_list(ctx: Context) -> Reply:
+    lines = [f"{t.id}: {t.title}" for t in ctx.content.techniques]
+    return ReplyBuilder().add(bullets(lines, title="Techniques (type /technique <id>):")).build()
+
+
+async def on_technique_button(ctx: Context, action: actions.Action) -> None:
+    found = ctx.content.technique(action.arg(0))
+    if found is None:
+        await ctx.answer(techniques_list(ctx))
+        return
+    await ctx.answer(technique_reply(ctx.content, found))

@@ -1,0 +1,30 @@
+"""How a command is described: one table serves /help and every platform's command menu."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from bot.context import Context
+
+Handler = Callable[[Context], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class ArgSpec:
+    name: str
+    description: str
+    required: bool = False
+    # What autocomplete offers: "areas", "techniques", "holdables", "timezones" or "".
+    complete: str = ""
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    name: str
+    description: str  # one line, shown in menus (Telegram and Discord allow up to 100 chars)
+    handler: Handler
+    arg: ArgSpec | None = None
+    usage: str = ""  # an example, for /help
+    community_only: bool = False
+    moderator_only: bool = False

@@ -1,0 +1,101 @@
+"""The loaded content and the forgiving lookups the commands need."""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from bot.content.models import (
+    Area,
+    CuratedTip,
+    ReminderKind,
+    Safety,
+    Technique,
+    normalize_name,
+)
+
+# Longer input is cut before matching: nobody names a body part in 80 characters.
+_MAX_LOOKUP_CHARS = 80
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Lookup(Generic[T]):
+    """The result of a forgiving lookup: a sure match, or close suggestions, or nothing."""
+
+    match: T | None
+    suggestions: tuple[T, ...] = ()
+
+
+def lookup_key(text: str) -> str:
+    return normalize_name(unicodedata.normalize("NFKC", text[:_MAX_LOOKUP_CHARS]))
+
+
+@dataclass(frozen=True)
+class ContentLibrary:
+    areas: tuple[Area, ...]
+    techniques: tuple[Technique, ...]
+    reminder_kinds: Mapping[str, ReminderKind]
+    safety: Safety
+    curated_tips: tuple[CuratedTip, ...]
+    _area_names: dict[str, Area] = field(init=False, repr=False, compare=False)
+    _technique_names: dict[str, Technique] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        area_names: dict[str, Area] = {}
+        for area in self.areas:
+            for name in (area.id, area.name, *area.aliases):
+                area_names.setdefault(normalize_name(name), area)
+        tech_names: dict[str, Technique] = {}
+        for tech in self.techniques:
+            for name in (tech.id, tech.title):
+                tech_names.setdefault(normalize_name(name), tech)
+        object.__setattr__(self, "_area_names", area_names)
+        object.__setattr__(self, "_technique_names", tech_names)
+
+    def area(self, area_id: str) -> Area | None:
+        return next((a for a in self.areas if a.id == area_id), None)
+
+    def technique(self, technique_id: str) -> Technique | None:
+        return next((t for t in self.techniques if t.id == technique_id), None)
+
+    def techniques_for(self, area_id: str) -> tuple[Technique, ...]:
+        return tuple(t for t in self.techniques if area_id in t.areas)
+
+    def holdable_for(self, area_id: str) -> tuple[Technique, ...]:
+        return tuple(t for t in self.techniques_for(area_id) if t.hold is not None)
+
+    def find_area(self, text: str) -> Lookup[Area]:
+        """'Upper Back', 'upperback', 'traps', 'uper back', 'knot in my upper back' all work."""
+        return _find(lookup_key(text), self._area_names)
+
+    def find_technique(self, text: str) -> Lookup[Technique]:
+        return _find(lookup_key(text), self._technique_names)
+
+
+def _find(key: str, names: dict[str, T]) -> Lookup[T]:
+    if not key:
+        return Lookup(None)
+    if key in names:
+        return Lookup(names[key])
+    # A known name inside longer text ("a knot in my upper back"): sure if only one item fits.
+    # A name inside a longer contained name ('shoulder' in 'shoulderblades') does not count.
+    inside = [name for name in names if len(name) >= 3 and name in key]
+    longest = [n for n in inside if not any(n != other and n in other for other in inside)]
+    contained = _unique([names[n] for n in longest])
+    if len(contained) == 1:
+        return Lookup(contained[0])
+    close = difflib.get_close_matches(key, names.keys(), n=6, cutoff=0.6)
+    return Lookup(None, tuple(_unique(contained + [names[n] for n in close]))[:3])
+
+
+def _unique(items: list[T]) -> list[T]:
+    seen: list[T] = []
+    for item in items:
+        if item not in seen:
+            seen.append(item)
+    return seen

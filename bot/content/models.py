@@ -1,0 +1,136 @@
+"""Pydantic models of the content files: what a non-programmer may write, checked on load."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+# Ids travel inside button ids (Telegram allows 64 bytes per button), so keep them short.
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=24)]
+Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+
+# A pressure hold may never press longer than this, whatever a content file says.
+PRESSURE_CAP_CEILING_SECONDS = 60
+# Nothing runs longer than this as one phase.
+PHASE_CEILING_SECONDS = 30 * 60
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Area(_Strict):
+    id: Slug
+    name: Line
+    summary: Line
+    aliases: tuple[Line, ...] = ()
+    daily_round_limit: int = Field(ge=1, le=20)
+
+
+class Phase(_Strict):
+    seconds: int = Field(ge=0, le=PHASE_CEILING_SECONDS)
+    # The short name shown with the countdown ("Press: 12 s"); each phase has a default.
+    label: str | None = Field(default=None, min_length=1, max_length=40)
+    text: str = Field(default="", max_length=300)
+
+
+class PressPhase(Phase):
+    seconds: int = Field(ge=1, le=PHASE_CEILING_SECONDS)
+    text: Line
+    max_seconds: int = Field(ge=1, le=PHASE_CEILING_SECONDS)
+    cue_every_seconds: int | None = Field(default=None, ge=10)
+    cues: tuple[Line, ...] = ()
+
+    @model_validator(mode="after")
+    def _within_cap(self) -> PressPhase:
+        if self.seconds > self.max_seconds:
+            raise ValueError(
+                f"seconds ({self.seconds}) is longer than the hard cap max_seconds "
+                f"({self.max_seconds})"
+            )
+        if self.cues and not self.cue_every_seconds:
+            raise ValueError("cues need cue_every_seconds")
+        return self
+
+
+class HoldPlan(_Strict):
+    pressure: bool
+    rounds: int = Field(ge=1, le=10)
+    prepare: Phase
+    press: PressPhase
+    release: Phase
+    rest: Phase
+    done: Line
+
+    @model_validator(mode="after")
+    def _pressure_is_short(self) -> HoldPlan:
+        if self.pressure and self.press.max_seconds > PRESSURE_CAP_CEILING_SECONDS:
+            raise ValueError(
+                f"press.max_seconds ({self.press.max_seconds}) is over "
+                f"{PRESSURE_CAP_CEILING_SECONDS} s, too long for a pressure hold"
+            )
+        return self
+
+    @property
+    def total_seconds(self) -> int:
+        """The whole routine: prepare, then rounds of press and release, rests between rounds."""
+        per_round = self.press.seconds + self.release.seconds
+        return (
+            self.prepare.seconds + self.rounds * per_round + (self.rounds - 1) * self.rest.seconds
+        )
+
+
+class Technique(_Strict):
+    id: Slug
+    title: Line
+    areas: tuple[Slug, ...] = Field(min_length=1)
+    equipment: tuple[Line, ...] = ()
+    summary: Line
+    steps: tuple[Line, ...] = Field(min_length=1)
+    cautions: tuple[Line, ...] = Field(min_length=1)
+    hold: HoldPlan | None = None
+
+
+class ReminderKind(_Strict):
+    title: Line
+    texts: tuple[Line, ...] = Field(min_length=2)
+
+
+class SeeAProfessional(_Strict):
+    intro: Line
+    signs: tuple[Line, ...] = Field(min_length=1)
+    urgent: Line
+
+
+class Safety(_Strict):
+    notice: Line
+    see_a_professional: SeeAProfessional
+
+
+class CuratedTip(_Strict):
+    area: Slug | None = None
+    text: Line
+
+
+# The shapes of the files themselves.
+class AreasFile(_Strict):
+    areas: tuple[Area, ...] = Field(min_length=1)
+
+
+class TechniquesFile(_Strict):
+    techniques: tuple[Technique, ...] = Field(min_length=1)
+
+
+class RemindersFile(_Strict):
+    kinds: dict[Slug, ReminderKind] = Field(min_length=1)
+
+
+class TipsFile(_Strict):
+    tips: tuple[CuratedTip, ...] = ()
+
+
+def normalize_name(text: str) -> str:
+    """Fold a spoken name to a key: case, spaces, hyphens and punctuation don't matter."""
+    return re.sub(r"[\W_]+", "", text.casefold())

@@ -1,0 +1,147 @@
+"""The conversation engine every adapter talks to: one Incoming event in, replies out."""
+
+from __future__ import annotations
+
+import difflib
+import logging
+from zoneinfo import available_timezones
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot import actions
+from bot.clock import Clock, SystemClock
+from bot.commands import ACTIONS, ALIASES, BY_NAME, COMMANDS, CommandSpec
+from bot.commands.knot import free_text_reply
+from bot.content import ContentLibrary
+from bot.context import Context, Services
+from bot.holds.manager import HoldManager
+from bot.messages import ButtonPress, Command, Incoming, Reply, ReplyBuilder, text
+from bot.outbox import DeliveryError, Outbox, Replier
+from bot.settings import Settings
+from bot.storage import Database, DatabaseUnavailable
+from bot.text import shorten
+
+log = logging.getLogger(__name__)
+
+_DB_DOWN = (
+    "I can't reach my notebook (the database) right now, so I can't do that. "
+    "Please try again in a minute; nothing you saved is lost."
+)
+_OOPS = "Something went wrong on my side. Please try again; if it keeps happening, tell the admins."
+
+
+class Knotbot:
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        content: ContentLibrary,
+        db: Database,
+        clock: Clock | None = None,
+    ) -> None:
+        clock = clock or SystemClock()
+        holds = HoldManager(content=content, db=db, clock=clock, owner=settings.instance_id)
+        self.services = Services(
+            settings=settings, content=content, db=db, clock=clock, holds=holds
+        )
+
+    @property
+    def commands(self) -> tuple[CommandSpec, ...]:
+        """For menus: Telegram's command list, Discord's slash commands, /help."""
+        return COMMANDS
+
+    async def handle(self, event: Incoming, replier: Replier) -> None:
+        """Answer one event. Never raises for bad input or a database outage: the user is told."""
+        ctx = Context(self.services, event, replier)
+        try:
+            if isinstance(event, Command):
+                await self._command(ctx, event)
+            else:
+                await self._button(ctx, event)
+        except DeliveryError as exc:
+            log.info("could not answer %s: %s", type(event).__name__, exc)
+        except (DatabaseUnavailable, SQLAlchemyError, OSError) as exc:
+            log.warning("database trouble while handling %s: %s", type(event).__name__, exc)
+            await self._say(replier, _DB_DOWN)
+        except Exception:
+            log.exception("failed to handle %s", type(event).__name__)
+            await self._say(replier, _OOPS)
+
+    async def _command(self, ctx: Context, event: Command) -> None:
+        name = event.name.lower()
+        if not name:  # plain text, not a command
+            await ctx.answer(await free_text_reply(ctx, event.args))
+            return
+        spec = BY_NAME.get(ALIASES.get(name, name))
+        if spec is None:
+            await ctx.answer(self._unknown_command(event.name))
+            return
+        await spec.handler(ctx)
+
+    async def _button(self, ctx: Context, event: ButtonPress) -> None:
+        action = actions.parse(event.action)
+        handler = ACTIONS.get(action.verb)
+        if handler is None:
+            await ctx.replier.notice("That button is from an older version of me; try /help.")
+            return
+        await handler(ctx, action)
+
+    def _unknown_command(self, name: str) -> Reply:
+        said = shorten(name, 32)
+        close = difflib.get_close_matches(name.lower(), [c.name for c in COMMANDS], n=1, cutoff=0.6)
+        hint = f" Did you mean /{close[0]}?" if close else ""
+        return (
+            ReplyBuilder()
+            .add(text(f"I don't know /{said}.{hint} Type /help to see what I can do."))
+            .build()
+        )
+
+    async def _say(self, replier: Replier, line: str) -> None:
+        try:
+            await replier.reply(ReplyBuilder().add(text(line)).build())
+        except Exception:
+            log.warning("could not tell the user about a failure", exc_info=True)
+
+    def complete(self, kind: str, prefix: str, limit: int = 25) -> list[tuple[str, str]]:
+        """Autocomplete choices as (label, value): areas, techniques, holdables or timezones."""
+        content = self.services.content
+        needle = shorten(prefix, 60).lower()
+        choices: list[tuple[str, str]]
+        if kind == "areas":
+            choices = [(f"{a.name} ({a.id})", a.id) for a in content.areas]
+            found = content.find_area(prefix) if needle else None
+            if found and (found.match or found.suggestions):
+                first = [found.match] if found.match else list(found.suggestions)
+                choices = [(f"{a.name} ({a.id})", a.id) for a in first] + choices
+        elif kind in ("techniques", "holdables"):
+            pool = [t for t in content.techniques if kind == "techniques" or t.hold is not None]
+            choices = [(t.title, t.id) for t in pool]
+            if kind == "holdables":
+                choices = [(a.name, a.id) for a in content.areas] + choices
+        elif kind == "timezones":
+            zones = sorted(available_timezones())
+            choices = [(z, z) for z in zones]
+        else:
+            return []
+        if needle:
+            matching = [c for c in choices if needle in c[0].lower() or needle in c[1].lower()]
+            fuzzy = [
+                c for c in choices if c not in matching and c[1] in self._fuzzy(needle, choices)
+            ]
+            choices = matching + fuzzy
+        unique: list[tuple[str, str]] = []
+        for choice in choices:
+            if choice[1] not in (c[1] for c in unique):
+                unique.append(choice)
+        return unique[:limit]
+
+    @staticmethod
+    def _fuzzy(needle: str, choices: list[tuple[str, str]]) -> list[str]:
+        return difflib.get_close_matches(needle, [c[1] for c in choices], n=5, cutoff=0.6)
+
+    async def start(self, platform: str, outbox: Outbox) -> None:
+        """Called by an adapter once connected: fix up what a restart left behind."""
+        await self.services.holds.recover(platform, outbox)
+
+    async def shutdown(self) -> None:
+        await self.services.holds.shutdown()

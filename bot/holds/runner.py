@@ -1,0 +1,194 @@
+"""Drives one hold: shows each frame at start + offset, edits one message, never falls behind.
+
+The runner owns timing only. It sends the first frame, then edits that message at each tick's
+fixed offset on a monotonic clock. An edit still in flight when the next frame is due makes
+that frame be skipped (never queued behind it), and a late wake-up jumps to the newest due
+frame, so a slow platform can neither delay the end of a hold nor pile up edits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from bot.clock import Clock
+from bot.holds.frames import HoldView, done_frame, running_frame, stopped_frame
+from bot.holds.outcome import Ending, HoldOutcome, StopReason
+from bot.messages import MessageRef, Reply
+from bot.outbox import DeliveryError, MessageGone, RateLimited, Replier
+
+log = logging.getLogger(__name__)
+
+# How long the closing frame waits for an edit still in flight before it goes anyway.
+FINAL_EDIT_GRACE = 10.0
+# A pause longer than this ends the hold: nobody should find a paused countdown next week.
+MAX_PAUSE_SECONDS = 30 * 60
+
+
+class HoldRunner:
+    def __init__(self, view: HoldView, replier: Replier, clock: Clock) -> None:
+        self.view = view
+        self._replier = replier
+        self._clock = clock
+        self._signal = asyncio.Event()
+        self._stop_reason: StopReason | None = None
+        self._pause_requested = False
+        self._paused = False
+        self._message: MessageRef | None = None
+        self._start = 0.0
+        self._inflight: asyncio.Task[None] | None = None
+        self._quiet_until = 0.0
+        self._shown = 0
+        self._skipped = 0
+        self.ended = asyncio.Event()
+
+    @property
+    def message(self) -> MessageRef | None:
+        return self._message
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    async def open(self) -> MessageRef:
+        """Send the first frame; the countdown starts when it is out."""
+        first = self.view.timeline.ticks[0]
+        self._message = await self._replier.reply(running_frame(self.view, first))
+        self._start = self._clock.monotonic()
+        self._shown = 1
+        return self._message
+
+    def stop(self, reason: StopReason = StopReason.USER) -> None:
+        if self._stop_reason is None:
+            self._stop_reason = reason
+        self._signal.set()
+
+    def pause(self) -> None:
+        self._pause_requested = True
+        self._signal.set()
+
+    def resume(self) -> None:
+        self._pause_requested = False
+        self._signal.set()
+
+    async def run(self) -> HoldOutcome:
+        """Run the timeline to its end or until stopped; returns as soon as the hold is over."""
+        timeline = self.view.timeline
+        ticks = timeline.ticks
+        index = 1
+        try:
+            while self._stop_reason is None:
+                due = self._start + (ticks[index].offset if index < len(ticks) else timeline.total)
+                await self._wait(due)
+                if self._stop_reason is not None:
+                    break
+                if self._pause_requested:
+                    await self._hold_paused()
+                    continue
+                now = self._clock.monotonic()
+                if now < due:
+                    continue  # woken by a signal that changed nothing (e.g. resume while running)
+                if index >= len(ticks):
+                    break  # the end
+                # Woken late? Skip to the newest frame that is due; its offset is still exact.
+                while index + 1 < len(ticks) and self._start + ticks[index + 1].offset <= now:
+                    index += 1
+                    self._skipped += 1
+                self._show(running_frame(self.view, ticks[index]))
+                index += 1
+        finally:
+            self.ended.set()
+        elapsed = self._clock.monotonic() - self._start
+        if self._stop_reason is None:
+            return self._outcome(Ending.COMPLETED, timeline.rounds)
+        ending = Ending.INTERRUPTED if self._stop_reason is StopReason.SHUTDOWN else Ending.STOPPED
+        return self._outcome(ending, timeline.rounds_done_at(elapsed))
+
+    async def close(self, outcome: HoldOutcome) -> None:
+        """Show the closing frame, after any edit still in flight (bounded)."""
+        if self._message is None or outcome.reason is StopReason.GONE:
+            return
+        if outcome.ending is Ending.COMPLETED:
+            reply = done_frame(self.view)
+        else:
+            reply = stopped_frame(self.view, outcome.rounds_done, outcome.reason)
+        if self._inflight is not None and not self._inflight.done():
+            await self._race(self._inflight, self._clock.monotonic() + FINAL_EDIT_GRACE)
+        wait = self._quiet_until - self._clock.monotonic()
+        if 0 < wait <= FINAL_EDIT_GRACE:
+            await self._clock.sleep_until(self._quiet_until)
+        await self._edit(reply, final=True)
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _outcome(self, ending: Ending, rounds_done: int) -> HoldOutcome:
+        return HoldOutcome(ending, rounds_done, self._stop_reason, self._shown, self._skipped)
+
+    async def _wait(self, deadline: float) -> None:
+        """Sleep until `deadline` on the clock, or until stop/pause/resume, whichever is first."""
+        if self._signal.is_set():
+            self._signal.clear()
+            return
+        sleeper = asyncio.ensure_future(self._clock.sleep_until(deadline))
+        waker = asyncio.ensure_future(self._signal.wait())
+        try:
+            await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (sleeper, waker):
+                task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.gather(sleeper, waker, return_exceptions=True)
+        self._signal.clear()
+
+    async def _race(self, task: asyncio.Future[None], deadline: float) -> None:
+        sleeper = asyncio.ensure_future(self._clock.sleep_until(deadline))
+        try:
+            await asyncio.wait({task, sleeper}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            sleeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sleeper
+
+    async def _hold_paused(self) -> None:
+        paused_at = self._clock.monotonic()
+        self._paused = True
+        tick = self.view.timeline.tick_at(paused_at - self._start)
+        self._show(running_frame(self.view, tick, paused=True))
+        while self._pause_requested and self._stop_reason is None:
+            await self._wait(paused_at + MAX_PAUSE_SECONDS)
+            if self._clock.monotonic() >= paused_at + MAX_PAUSE_SECONDS:
+                self.stop(StopReason.PAUSED_TOO_LONG)
+        self._paused = False
+        resumed_at = self._clock.monotonic()
+        self._start += resumed_at - paused_at  # the timeline continues where it paused
+        if self._stop_reason is None:
+            tick = self.view.timeline.tick_at(resumed_at - self._start)
+            self._show(running_frame(self.view, tick))
+
+    def _show(self, reply: Reply) -> None:
+        now = self._clock.monotonic()
+        if (self._inflight is not None and not self._inflight.done()) or now < self._quiet_until:
+            self._skipped += 1
+            return
+        self._shown += 1
+        self._inflight = asyncio.ensure_future(self._edit(reply, final=False))
+
+    async def _edit(self, reply: Reply, *, final: bool) -> None:
+        assert self._message is not None
+        try:
+            await self._replier.edit(self._message, reply)
+        except MessageGone:
+            log.info("hold %s: its message is gone, stopping", self.view.hold_id)
+            self.stop(StopReason.GONE)
+        except RateLimited as exc:
+            self._quiet_until = self._clock.monotonic() + exc.retry_after
+            log.warning(
+                "hold %s: edits rate limited for %.1f s", self.view.hold_id, exc.retry_after
+            )
+        except DeliveryError as exc:
+            log.warning("hold %s: edit failed (%s), frame skipped", self.view.hold_id, exc)
+        except Exception:
+            if final:
+                raise
+            log.exception("hold %s: edit failed, frame skipped", self.view.hold_id)

@@ -1,0 +1,98 @@
+"""Content turned into replies: how an area, a technique and the safety text read in chat."""
+
+from __future__ import annotations
+
+from bot import actions
+from bot.content import ContentLibrary
+from bot.content.models import Area, Technique
+from bot.messages import (
+    Block,
+    Button,
+    ButtonStyle,
+    Reply,
+    ReplyBuilder,
+    bullets,
+    caution,
+    heading,
+    note,
+    steps,
+    text,
+)
+
+
+def area_buttons(content: ContentLibrary, areas: tuple[Area, ...] | None = None) -> list[Button]:
+    return [Button(a.name, actions.make(actions.AREA, a.id)) for a in (areas or content.areas)]
+
+
+def areas_list(content: ContentLibrary, lead: str = "Which spot is knotted?") -> Reply:
+    lines = [f"{a.id}: {a.summary}" for a in content.areas]
+    builder = ReplyBuilder().add(
+        text(lead), bullets(lines), note("Type /knot <area>, for example /knot upper-back.")
+    )
+    buttons = area_buttons(content)
+    for i in range(0, len(buttons), 3):
+        builder.row(*buttons[i : i + 3])
+    return builder.build()
+
+
+def technique_blocks(technique: Technique, *, with_title: bool = True) -> list[Block]:
+    blocks: list[Block] = [heading(technique.title)] if with_title else []
+    blocks.append(text(technique.summary))
+    if technique.equipment:
+        blocks.append(bullets(technique.equipment, title="You need"))
+    blocks.append(steps(technique.steps))
+    blocks.append(caution(technique.cautions))
+    return blocks
+
+
+def hold_button(technique: Technique, area_id: str) -> Button:
+    return Button(
+        f"Start hold: {technique.title}",
+        actions.make(actions.HOLD, technique.id, area_id),
+        ButtonStyle.PRIMARY,
+    )
+
+
+def safety_footer(content: ContentLibrary) -> Block:
+    return note(
+        content.safety.notice,
+        "Sharp, radiating or lasting pain, numbness or tingling, "
+        "or pain after an injury: see a professional (/safety).",
+    )
+
+
+def area_reply(content: ContentLibrary, area: Area, extra: list[Block] | None = None) -> Reply:
+    """Everything for one spot: each technique with steps and cautions, and hold buttons."""
+    builder = ReplyBuilder().add(heading(area.name), note(area.summary))
+    techniques = content.techniques_for(area.id)
+    for technique in techniques:
+        builder.add(*technique_blocks(technique))
+    builder.add(*(extra or []))
+    builder.add(safety_footer(content))
+    for technique in techniques:
+        if technique.hold is not None:
+            builder.row(hold_button(technique, area.id))
+    return builder.build()
+
+
+def technique_reply(content: ContentLibrary, technique: Technique) -> Reply:
+    builder = ReplyBuilder().add(*technique_blocks(technique))
+    names = [a.name for a in (content.area(i) for i in technique.areas) if a is not None]
+    builder.add(note("Helps with: " + ", ".join(names)), safety_footer(content))
+    if technique.hold is not None:
+        builder.row(hold_button(technique, technique.areas[0]))
+    return builder.build()
+
+
+def safety_reply(content: ContentLibrary) -> Reply:
+    pro = content.safety.see_a_professional
+    return (
+        ReplyBuilder()
+        .add(
+            heading("When to see a professional"),
+            text(content.safety.notice),
+            bullets(pro.signs, title=pro.intro),
+            caution([pro.urgent], title="Urgent"),
+        )
+        .build()
+    )

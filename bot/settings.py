@@ -1,0 +1,56 @@
+"""Configuration: every option comes from the environment (prefix KNOTBOT_) or a .env file."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# The content shipped with knotbot sits next to the `bot` package in the repository.
+SHIPPED_CONTENT = Path(__file__).resolve().parent.parent / "content"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="KNOTBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # Core
+    database_url: str = "sqlite+aiosqlite:///knotbot.db"
+    content_dir: Path = SHIPPED_CONTENT
+    default_timezone: str = "UTC"
+    log_level: str = "INFO"
+    # Names this process in the database (which holds it runs). Give each process its own
+    # when several run on one machine.
+    instance_id: str = Field(default_factory=lambda: socket.gethostname()[:40] or "knotbot")
+
+    # Discord
+    discord_token: SecretStr | None = None
+    discord_api_base_url: str = "https://discord.com/api/v10"
+    discord_gateway_url: str = "wss://gateway.discord.gg/"
+    discord_dev_guild_id: int | None = None
+
+    # Telegram
+    telegram_token: SecretStr | None = None
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    telegram_base_file_url: str = "https://api.telegram.org/file/bot"
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r} (try e.g. Europe/Berlin)") from exc
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("use DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return level

@@ -1,0 +1,16 @@
+"""One transaction's view of storage: `tx.users`, `tx.holds`, ... bound to the same session."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage.holds import Holds
+from bot.storage.users import Communities, Users
+
+
+class Tx:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.users = Users(session)
+        self.communities = Communities(session)
+        self.holds = Holds(session)
