@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot import actions
 from bot.clock import Clock
@@ -140,33 +140,45 @@ class HoldManager:
         except BaseException:
             await self._finish(hold_id, HoldStatus.STOPPED, 0)
             raise
+        try:
+            async with self._db.transaction() as tx:
+                await tx.holds.set_message(hold_id, message.to_json())
+        except Exception:  # the hold still runs; only a restart could not tidy its message
+            log.warning("hold %s: could not store its message", hold_id, exc_info=True)
         active = ActiveHold(hold_id, chat, user, runner)
-        active.task = asyncio.create_task(self._run(active, message), name=f"hold-{hold_id}")
+        active.task = asyncio.create_task(self._run(active), name=f"hold-{hold_id}")
         self._active[hold_id] = active
         self._ensure_heartbeat()
 
-    async def _run(self, active: ActiveHold, message: MessageRef) -> HoldOutcome | None:
-        try:
-            async with self._db.transaction() as tx:
-                await tx.holds.set_message(active.hold_id, message.to_json())
-        except Exception:
-            log.exception("hold %s: could not store its message", active.hold_id)
+    async def _run(self, active: ActiveHold) -> HoldOutcome | None:
         outcome: HoldOutcome | None = None
         try:
             outcome = await active.runner.run()
-            await self._finish(active.hold_id, _ENDING_STATUS[outcome.ending], outcome.rounds_done)
-            await active.runner.close(outcome)
+            try:
+                await active.runner.close(outcome)  # the person sees the end first
+            finally:
+                await self._finish(
+                    active.hold_id,
+                    _ENDING_STATUS[outcome.ending],
+                    outcome.rounds_done,
+                    outcome.ended_at,
+                )
         except Exception:
             log.exception("hold %s failed", active.hold_id)
         finally:
             self._active.pop(active.hold_id, None)
         return outcome
 
-    async def _finish(self, hold_id: int, status: str, rounds_done: int) -> None:
+    async def _finish(
+        self, hold_id: int, status: str, rounds_done: int, ended_at: datetime | None = None
+    ) -> None:
         try:
             async with self._db.transaction() as tx:
                 await tx.holds.finish(
-                    hold_id, status=status, rounds_done=rounds_done, now=self._clock.now()
+                    hold_id,
+                    status=status,
+                    rounds_done=rounds_done,
+                    now=ended_at or self._clock.now(),
                 )
         except Exception:
             log.exception("hold %s: could not store how it ended", hold_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -27,3 +28,4 @@ class HoldOutcome:
     reason: StopReason | None
     frames_shown: int
     frames_skipped: int
+    ended_at: datetime  # wall time the hold ended, before any closing edit

@@ -123,7 +123,9 @@ class HoldRunner:
     # -- internals -------------------------------------------------------------------------
 
     def _outcome(self, ending: Ending, rounds_done: int) -> HoldOutcome:
-        return HoldOutcome(ending, rounds_done, self._stop_reason, self._shown, self._skipped)
+        return HoldOutcome(
+            ending, rounds_done, self._stop_reason, self._shown, self._skipped, self._clock.now()
+        )
 
     async def _wait(self, deadline: float) -> None:
         """Sleep until `deadline` on the clock, or until stop/pause/resume, whichever is first."""

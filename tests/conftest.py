@@ -1,0 +1,110 @@
+"""Shared fixtures: content, databases (SQLite always, PostgreSQL when reachable), a bot."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.clock import ManualClock
+from bot.content import ContentLibrary, load_content
+from bot.core import Knotbot
+from bot.settings import SHIPPED_CONTENT, Settings
+from bot.storage import Database
+
+PG_ENV = "KNOTBOT_TEST_DATABASE_URL"
+
+
+@pytest.fixture(scope="session")
+def content() -> ContentLibrary:
+    return load_content(SHIPPED_CONTENT)
+
+
+@pytest.fixture(scope="session")
+def content_dir() -> Path:
+    return SHIPPED_CONTENT
+
+
+def _pg_url() -> str | None:
+    return os.environ.get(PG_ENV) or None
+
+
+_pg_checked: dict[str, str | None] = {}
+
+
+async def _pg_unreachable(url: str) -> str | None:
+    """None when PostgreSQL answers, else the reason (checked once per run)."""
+    if url not in _pg_checked:
+        db = Database(url)
+        try:
+            await asyncio.wait_for(db.ping(), 10)
+            _pg_checked[url] = None
+        except Exception as exc:  # noqa: BLE001 - any failure means "skip, and say why"
+            _pg_checked[url] = f"PostgreSQL at {PG_ENV} is unreachable: {exc}"
+        finally:
+            await db.close()
+    return _pg_checked[url]
+
+
+async def _open_database(kind: str, tmp_path: Path) -> AsyncIterator[Database]:
+    if kind == "sqlite":
+        db = Database(f"sqlite+aiosqlite:///{tmp_path / 'knotbot.db'}")
+        await db.upgrade()
+        yield db
+        await db.close()
+        return
+    url = _pg_url()
+    if url is None:
+        pytest.skip(f"{PG_ENV} is not set (e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/test)")
+    reason = await _pg_unreachable(url)
+    if reason:
+        pytest.skip(reason)
+    # A schema of its own per test: tests (and parallel CI runs) never see each other's rows.
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = Database(url)
+    async with admin.engine.begin() as conn:
+        await conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    db = Database(url, connect_args={"server_settings": {"search_path": schema}})
+    try:
+        await db.upgrade()
+        yield db
+    finally:
+        await db.close()
+        async with admin.engine.begin() as conn:
+            await conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        await admin.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def any_db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """Runs the test on SQLite and on PostgreSQL."""
+    async for db in _open_database(request.param, tmp_path):
+        yield db
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    async for database in _open_database("sqlite", tmp_path):
+        yield database
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+def make_settings(**overrides: object) -> Settings:
+    values: dict[str, object] = {"instance_id": "test-1", "database_url": "sqlite+aiosqlite://"}
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+async def bot(content: ContentLibrary, db: Database, clock: ManualClock) -> AsyncIterator[Knotbot]:
+    knotbot = Knotbot(settings=make_settings(), content=content, db=db, clock=clock)
+    yield knotbot
+    await knotbot.shutdown()

@@ -1,0 +1,111 @@
+"""Test doubles that are real implementations of the core's protocols (in memory, not mocks)."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bot.clock import Clock
+from bot.messages import ButtonPress, ChatKind, ChatRef, Command, MessageRef, Reply, UserRef
+from bot.outbox import DeliveryError, PlatformLimits
+from bot.render import plain_text
+
+PLATFORM = "memory"
+FAST = PlatformLimits(min_edit_interval=1.0, sends_per_second=100.0, sends_per_chat_per_second=10.0)
+SLOW = PlatformLimits(min_edit_interval=3.0, sends_per_second=30.0, sends_per_chat_per_second=1.0)
+
+
+def user(user_id: str = "u1", name: str = "Ada", *, moderator: bool = False) -> UserRef:
+    return UserRef(PLATFORM, user_id, name, "en", is_moderator=moderator)
+
+
+def private_chat(user_id: str = "u1") -> ChatRef:
+    return ChatRef(PLATFORM, user_id, ChatKind.PRIVATE)
+
+
+def group_chat(chat_id: str = "g1", community: str = "c1") -> ChatRef:
+    return ChatRef(PLATFORM, chat_id, ChatKind.COMMUNITY, community, "Knot Club")
+
+
+def command(text: str, *, who: UserRef | None = None, chat: ChatRef | None = None) -> Command:
+    who = who or user()
+    name, _, args = text.removeprefix("/").partition(" ")
+    return Command(chat or private_chat(who.user_id), who, name, args)
+
+
+def press(
+    action: str,
+    *,
+    who: UserRef | None = None,
+    chat: ChatRef | None = None,
+    message: MessageRef | None = None,
+) -> ButtonPress:
+    who = who or user()
+    return ButtonPress(chat or private_chat(who.user_id), who, action, message)
+
+
+@dataclass
+class Sent:
+    ref: MessageRef
+    reply: Reply
+    at: float
+
+    @property
+    def text(self) -> str:
+        return plain_text(self.reply)
+
+
+@dataclass
+class RecordingReplier:
+    """Answers into lists; an edit can be made slow or failing to test the hold runner."""
+
+    clock: Clock
+    limits: PlatformLimits = FAST
+    edit_seconds: float = 0.0  # how long each edit takes, on the test's clock
+    edit_error: Callable[[], DeliveryError | None] | None = None
+    sent: list[Sent] = field(default_factory=list)
+    edits: list[Sent] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    async def reply(self, reply: Reply) -> MessageRef:
+        ref = MessageRef(PLATFORM, "chat", str(next(self._ids)))
+        self.sent.append(Sent(ref, reply, self.clock.monotonic()))
+        return ref
+
+    async def update(self, reply: Reply) -> MessageRef:
+        return await self.reply(reply)
+
+    async def edit(self, message: MessageRef, reply: Reply) -> None:
+        started = self.clock.monotonic()
+        if self.edit_seconds:
+            await self.clock.sleep_until(started + self.edit_seconds)
+        if self.edit_error is not None and (error := self.edit_error()) is not None:
+            raise error
+        self.edits.append(Sent(message, reply, started))
+
+    async def notice(self, text: str) -> None:
+        self.notices.append(text)
+
+    @property
+    def texts(self) -> list[str]:
+        return [s.text for s in self.sent]
+
+    @property
+    def last(self) -> str:
+        return self.sent[-1].text
+
+    def edits_of(self, ref: MessageRef) -> list[Sent]:
+        return [e for e in self.edits if e.ref == ref]
+
+
+async def eventually(predicate: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Wait (real time) for something that needs real I/O, such as a database write."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not predicate():
+        if loop.time() > end:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.01)

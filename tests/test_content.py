@@ -1,0 +1,155 @@
+"""Content files: shipped content is valid, broken content is reported by file and field."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.content import ContentError, ContentLibrary, load_content
+
+
+@pytest.fixture
+def folder(tmp_path: Path, content_dir: Path) -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(content_dir, target)
+    return target
+
+
+def edit_yaml(path: Path, change) -> None:  # type: ignore[no-untyped-def]
+    data = yaml.safe_load(path.read_text())
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+
+
+def problems(folder: Path) -> list[str]:
+    with pytest.raises(ContentError) as caught:
+        load_content(folder)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_shipped_content_covers_every_area_with_cautioned_techniques(content: ContentLibrary):
+    assert {a.id for a in content.areas} >= {"upper-back", "lower-back", "shoulders", "neck", "jaw"}
+    for area in content.areas:
+        techniques = content.techniques_for(area.id)
+        assert techniques, f"no technique for {area.id}"
+        assert all(t.cautions for t in techniques)
+    assert len(content.reminder_kinds["relax"].texts) >= 5
+    signs = " ".join(content.safety.see_a_professional.signs)
+    for sign in ("sharp", "radiat", "numbness", "tingling", "injury"):
+        assert sign in signs
+
+
+@pytest.mark.parametrize(
+    ("said", "area"),
+    [
+        ("upper-back", "upper-back"),
+        ("Upper Back", "upper-back"),
+        ("upperback", "upper-back"),
+        ("between shoulder blades", "upper-back"),
+        ("my shoulder blades hurt", "upper-back"),
+        ("traps", "shoulders"),
+        ("TMJ", "jaw"),
+        ("tmj\u200b", "jaw"),
+        ("ＪＡＷ", "jaw"),
+        ("lower back", "lower-back"),
+        ("low back", "lower-back"),
+        ("NECK", "neck"),
+    ],
+)
+def test_areas_resolve_by_alias_and_forgiving_spelling(content: ContentLibrary, said: str, area: str):
+    found = content.find_area(said)
+    assert found.match is not None and found.match.id == area
+
+
+def test_misspelled_area_suggests_without_guessing(content: ContentLibrary):
+    found = content.find_area("uper back")
+    assert found.match is None
+    assert found.suggestions[0].id == "upper-back"
+
+
+def test_press_longer_than_its_cap_names_file_technique_and_field(folder: Path):
+    def too_long(data):  # type: ignore[no-untyped-def]
+        data["techniques"][0]["hold"]["press"]["seconds"] = 45
+
+    edit_yaml(folder / "techniques.yaml", too_long)
+    (problem,) = problems(folder)
+    assert problem.startswith("techniques.yaml: techniques[0] (ball-wall).hold.press: ")
+    assert "longer than the hard cap max_seconds (30)" in problem
+
+
+def test_pressure_hold_cap_cannot_be_raised_beyond_a_minute(folder: Path):
+    def raise_cap(data):  # type: ignore[no-untyped-def]
+        data["techniques"][0]["hold"]["press"]["max_seconds"] = 300
+
+    edit_yaml(folder / "techniques.yaml", raise_cap)
+    (problem,) = problems(folder)
+    assert "techniques[0] (ball-wall).hold" in problem and "too long for a pressure hold" in problem
+
+
+def test_every_problem_in_every_file_is_reported_at_once(folder: Path):
+    def no_cautions(data):  # type: ignore[no-untyped-def]
+        del data["techniques"][1]["cautions"]
+        data["techniques"][2]["areas"] = ["elbow"]
+
+    edit_yaml(folder / "techniques.yaml", no_cautions)
+    (folder / "safety.yaml").write_text("notice: [unclosed\n")
+    found = problems(folder)
+    assert "techniques.yaml: techniques[1] (two-balls-sock).cautions: is required" in found
+    assert any(p.startswith("safety.yaml: line 2") and "not valid YAML" in p for p in found)
+    assert "techniques.yaml: techniques[2] (shoulder-drop).areas: 'elbow' is not an area in areas.yaml" not in found  # cross-checks wait for valid files
+    assert len(found) == 2
+
+
+def test_unknown_area_and_duplicate_alias_are_cross_checked(folder: Path):
+    def bad_area(data):  # type: ignore[no-untyped-def]
+        data["techniques"][2]["areas"] = ["elbow"]
+
+    def clash(data):  # type: ignore[no-untyped-def]
+        data["areas"][1]["aliases"].append("upper back")
+
+    edit_yaml(folder / "techniques.yaml", bad_area)
+    edit_yaml(folder / "areas.yaml", clash)
+    found = problems(folder)
+    assert "techniques.yaml: techniques[2] (shoulder-drop).areas: 'elbow' is not an area in areas.yaml" in found
+    assert "areas.yaml: areas[1] (shoulders).aliases: 'upper back' is already a name of area 'upper-back'" in found
+
+
+def test_missing_file_and_misspelled_field(folder: Path):
+    (folder / "tips.yaml").unlink()
+
+    def typo(data):  # type: ignore[no-untyped-def]
+        data["areas"][0]["sumary"] = data["areas"][0].pop("summary")
+
+    edit_yaml(folder / "areas.yaml", typo)
+    found = problems(folder)
+    assert "tips.yaml: file is missing" in found
+    assert "areas.yaml: areas[0] (upper-back).summary: is required" in found
+    assert "areas.yaml: areas[0] (upper-back).sumary: is not a known field (check the spelling)" in found
+
+
+def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "adapters.cli", *args],
+        cwd=cwd, capture_output=True, text=True, timeout=60, env=env,
+    )
+
+
+def test_content_check_command_reports_file_and_field_and_exits_1(folder: Path, tmp_path: Path):
+    def too_long(data):  # type: ignore[no-untyped-def]
+        data["techniques"][0]["hold"]["press"]["seconds"] = 45
+
+    edit_yaml(folder / "techniques.yaml", too_long)
+    result = run_cli("content", "check", str(folder), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "techniques.yaml: techniques[0] (ball-wall).hold.press:" in result.stderr
+
+
+def test_content_check_command_accepts_the_shipped_content(tmp_path: Path):
+    result = run_cli("content", "check", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "is valid: 5 areas" in result.stdout

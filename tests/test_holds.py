@@ -1,0 +1,382 @@
+"""Guided holds on a manual clock: frames, timing, control, safety, history and restarts."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from datetime import timedelta
+
+import pytest
+
+from bot import actions
+from bot.clock import ManualClock
+from bot.content import ContentLibrary
+from bot.core import Knotbot
+from bot.holds.timeline import build_timeline
+from bot.messages import MessageRef
+from bot.outbox import MessageGone, RateLimited
+from bot.storage.schema import HoldSession
+from tests.helpers import SLOW, RecordingReplier, command, eventually, press, private_chat, user
+
+
+async def start_hold(bot: Knotbot, replier: RecordingReplier, what: str, **kw: object):
+    await bot.handle(command(f"/hold {what}", **kw), replier)  # type: ignore[arg-type]
+    holds = bot.services.holds.active
+    assert holds, f"no hold started; the bot said: {replier.texts}"
+    return holds[-1]
+
+
+async def history(bot: Knotbot, user_id: str = "u1") -> list[HoldSession]:
+    async with bot.services.db.transaction() as tx:
+        row = await tx.users.get("memory", user_id)
+        assert row is not None
+        start = bot.services.clock.now() - timedelta(days=7)
+        return list(await tx.holds.history(row.id, start))
+
+
+def phase_of(text: str) -> str:
+    """The phase line of a frame: 'Press: 12 s' -> 'Press'; the closing frame -> 'Done'."""
+    for line in text.splitlines():
+        if line.startswith("Done:"):
+            return "Done"
+        if (
+            ": " in line
+            and line.rstrip().endswith(" s")
+            or line.split(":")[-1].strip()[:1].isdigit()
+        ):
+            return line.split(":")[0].removeprefix("Paused \u00b7 ")
+    return text.splitlines()[0]
+
+
+def phases_in_order(texts: list[str]) -> list[str]:
+    seen: list[str] = []
+    for text in texts:
+        phase = phase_of(text)
+        if not seen or seen[-1] != phase:
+            seen.append(phase)
+    return seen
+
+
+async def test_hold_shows_every_phase_of_every_round_in_order(bot: Knotbot, clock: ManualClock):
+    replier = RecordingReplier(clock)
+    active = await start_hold(bot, replier, "upper-back")
+    outcome = await clock.run_until(active.task)
+
+    texts = [replier.sent[0].text] + [e.text for e in replier.edits]
+    assert phases_in_order(texts) == [
+        "Get ready",
+        *(["Press", "Release", "Rest"] * 2),
+        "Press",
+        "Release",
+        "Done",
+    ]
+    assert "Done: 3 rounds on your upper back. Go easy on this spot until tomorrow." in texts[-1]
+    assert outcome is not None and outcome.rounds_done == 3
+
+
+async def test_every_edit_lands_exactly_on_its_planned_offset(bot: Knotbot, clock: ManualClock):
+    replier = RecordingReplier(clock, limits=SLOW)
+    technique = bot.services.content.technique("ball-wall")
+    assert technique and technique.hold
+    timeline = build_timeline(technique.hold, cadence=SLOW.min_edit_interval)
+
+    active = await start_hold(bot, replier, "ball-wall")
+    t0 = replier.sent[0].at
+    await clock.run_until(active.task)
+
+    offsets = [round(e.at - t0, 6) for e in replier.edits]
+    planned = [t.offset for t in timeline.ticks[1:]] + [timeline.total]
+    assert offsets == planned
+    gaps = [b - a for a, b in zip(offsets, offsets[1:], strict=False)]
+    assert min(gaps) >= SLOW.min_edit_interval - 1e-9, "edits faster than the platform allows"
+
+
+async def test_fifteen_minute_rest_does_not_drift_even_with_uneven_edit_times(
+    bot: Knotbot, clock: ManualClock
+):
+    rng = random.Random(7)
+    replier = RecordingReplier(clock, limits=SLOW)
+    replier.edit_seconds = 0.0
+
+    async def jittery_edit(message: MessageRef, reply, _orig=replier.edit):  # type: ignore[no-untyped-def]
+        replier.edit_seconds = rng.uniform(0.0, 2.5)
+        await _orig(message, reply)
+
+    replier.edit = jittery_edit  # type: ignore[method-assign]
+    active = await start_hold(bot, replier, "legs-up-chair")
+    t0 = replier.sent[0].at
+    await clock.run_until(active.task)
+
+    technique = bot.services.content.technique("legs-up-chair")
+    assert technique and technique.hold
+    timeline = build_timeline(technique.hold, cadence=SLOW.min_edit_interval)
+    planned = {t.offset for t in timeline.ticks} | {timeline.total}
+    started = [round(e.at - t0, 6) for e in replier.edits]
+    assert set(started) <= planned, "an edit started off its planned offset (drift)"
+    assert started[-1] == pytest.approx(950.0)
+    assert "hips very gently" in " ".join(e.text for e in replier.edits)  # the hip-roll cue
+
+
+async def test_stop_button_ends_the_hold_at_once_and_keeps_history(
+    bot: Knotbot, clock: ManualClock
+):
+    replier = RecordingReplier(clock)
+    active = await start_hold(bot, replier, "ball-wall")
+    await clock.advance(31)  # round 1 pressed (5 s ready + 20 s press), now in release/rest
+    stop_at = clock.monotonic()
+    await bot.handle(press(actions.make(actions.HOLD_STOP, active.hold_id)), replier)
+    await clock.run_until(active.task)
+
+    last = replier.edits[-1]
+    assert last.at - stop_at < 1.0
+    assert "Stopped after 1 of 3 rounds" in last.text
+    assert not bot.services.holds.active
+    rows = await history(bot)
+    assert [(r.status, r.rounds_done, r.technique_id, r.area_id) for r in rows] == [
+        ("stopped", 1, "ball-wall", "upper-back")
+    ]
+    assert rows[0].ended_at is not None and rows[0].ended_at > rows[0].started_at
+
+
+async def test_stop_command_stops_my_hold(bot: Knotbot, clock: ManualClock):
+    replier = RecordingReplier(clock)
+    active = await start_hold(bot, replier, "jaw")
+    await clock.advance(3)
+    await bot.handle(command("/stop"), replier)
+    await clock.run_until(active.task)
+    assert "Stopped after 0 of 3 rounds" in replier.edits[-1].text
+
+
+async def test_someone_else_cannot_stop_my_hold(bot: Knotbot, clock: ManualClock):
+    replier = RecordingReplier(clock)
+    active = await start_hold(bot, replier, "ball-wall")
+    other = RecordingReplier(clock)
+    stranger = user("u2", "Bo")
+    await bot.handle(
+        press(
+            actions.make(actions.HOLD_STOP, active.hold_id), who=stranger, chat=private_chat("u1")
+        ),
+        other,
+    )
+    assert other.notices == ["This is someone else's hold; start your own with /hold."]
+    await clock.run_until(active.task)
+    assert "Done: 3 rounds" in replier.edits[-1].text
+
+
+async def test_completed_hold_is_stored_with_its_rounds_and_times(bot: Knotbot, clock: ManualClock):
+    replier = RecordingReplier(clock)
+    started = clock.now()
+    active = await start_hold(bot, replier, "two-balls-sock")
+    await clock.run_until(active.task)
+    await eventually(lambda: not bot.services.holds.active)
+    (row,) = await history(bot)
+    assert (row.status, row.rounds_done, row.rounds_planned) == ("completed", 3, 3)
+    assert row.started_at == started
+    assert row.ended_at is not None
+    assert (row.ended_at - row.started_at).total_seconds() == pytest.approx(113, abs=1)
+
+
+async def test_first_hold_of_a_technique_shows_its_cautions_and_later_ones_do_not(
+    bot: Knotbot, clock: ManualClock
+):
+    replier = RecordingReplier(clock)
+    first = await start_hold(bot, replier, "shoulder-drop")
+    assert "Before you start" in replier.sent[-1].text
+    assert "Don't force the shoulders down" in replier.sent[-1].text
+    await clock.run_until(first.task)
+    second = await start_hold(bot, replier, "shoulder-drop")
+    assert "Before you start" not in replier.sent[-1].text
+    await clock.run_until(second.task)
+
+
+async def test_press_time_never_exceeds_the_cap(content: ContentLibrary):
+    for technique in content.techniques:
+        if technique.hold is None:
+            continue
+        timeline = build_timeline(technique.hold, cadence=3)
+        presses = [s for s in timeline.segments if s.kind == "press"]
+        assert all(s.seconds <= technique.hold.press.max_seconds for s in presses)
+        if technique.hold.pressure:
+            assert all(s.seconds <= 60 for s in presses)
+
+
+async def seed_rounds(bot: Knotbot, rounds: int, area: str = "upper-back", hours_ago: float = 2):
+    async with bot.services.db.transaction() as tx:
+        row = await tx.users.ensure(user(), bot.services.clock.now())
+        hold = await tx.holds.start(
+            user_id=row.id,
+            platform="memory",
+            chat_id="u1",
+            technique_id="ball-wall",
+            area_id=area,
+            pressure=True,
+            rounds_planned=rounds,
+            owner="someone",
+            now=bot.services.clock.now() - timedelta(hours=hours_ago),
+        )
+        await tx.holds.finish(
+            hold.id, status="completed", rounds_done=rounds, now=bot.services.clock.now()
+        )
+
+
+async def test_after_the_daily_rounds_the_bot_says_to_rest_the_spot(
+    bot: Knotbot, clock: ManualClock
+):
+    await seed_rounds(bot, 6)
+    replier = RecordingReplier(clock)
+    await bot.handle(command("/hold upper-back"), replier)
+    assert not bot.services.holds.active
+    assert "Give this spot a rest until tomorrow" in replier.last
+    assert "hurt more the next day" in replier.last
+    # A gentle, pressure-free alternative is offered instead.
+    labels = [b.label for b in replier.sent[-1].reply.all_buttons]
+    assert "Try instead: The shoulder drop" in labels
+
+
+async def test_rounds_are_cut_to_what_is_left_of_the_daily_limit(bot: Knotbot, clock: ManualClock):
+    await seed_rounds(bot, 4)
+    replier = RecordingReplier(clock)
+    active = await start_hold(bot, replier, "upper-back")
+    assert "Only 2 rounds today" in replier.sent[-1].text
+    await clock.run_until(active.task)
+    assert "Done: 2 rounds" in replier.edits[-1].text
+
+
+async def test_rounds_older_than_a_day_do_not_count(bot: Knotbot, clock: ManualClock):
+    await seed_rounds(bot, 6, hours_ago=25)
+    replier = RecordingReplier(clock)
+    active = await start_hold(bot, replier, "upper-back")
+    assert "round 1 of 3" in replier.sent[-1].text
+    active.runner.stop()
+    await clock.run_until(active.task)
+
+
+async def test_a_slow_platform_neither_delays_the_end_nor_piles_up_edits(
+    bot: Knotbot, clock: ManualClock
+):
+    replier = RecordingReplier(clock, edit_seconds=5.0)  # each edit takes 5 s, cadence is 1 s
+    active = await start_hold(bot, replier, "ball-wall")
+    t0 = replier.sent[0].at
+    outcome = await clock.run_until(active.task)
+    await eventually(lambda: not bot.services.holds.active)
+
+    (row,) = await history(bot)
+    assert row.ended_at is not None
+    assert (row.ended_at - row.started_at).total_seconds() == pytest.approx(110, abs=0.01)
+    starts = [e.at for e in replier.edits]
+    assert all(b - a >= 5.0 for a, b in zip(starts, starts[1:], strict=False)), "edits overlapped"
+    assert outcome is not None and outcome.frames_skipped > 50
+    assert replier.edits[-1].text.startswith("Ball against the wall")
+    assert "Done: 3 rounds" in replier.edits[-1].text
+    assert replier.edits[-1].at - t0 <= 110 + 5.0
+
+
+async def test_rate_limited_edits_skip_frames_until_retry_after(bot: Knotbot, clock: ManualClock):
+    replier = RecordingReplier(clock)
+    failures = iter([RateLimited(10.0)])
+    replier.edit_error = lambda: next(failures, None)
+    active = await start_hold(bot, replier, "ball-wall")
+    t0 = replier.sent[0].at
+    await clock.run_until(active.task)
+    offsets = [e.at - t0 for e in replier.edits]
+    assert not [o for o in offsets if 1.0 < o < 11.0], "edited while told to wait"
+    assert "Done: 3 rounds" in replier.edits[-1].text
+
+
+async def test_a_deleted_hold_message_stops_the_hold(bot: Knotbot, clock: ManualClock):
+    replier = RecordingReplier(clock)
+    replier.edit_error = lambda: MessageGone("message to edit not found")
+    active = await start_hold(bot, replier, "ball-wall")
+    outcome = await clock.run_until(active.task)
+    assert outcome is not None and outcome.ending == "stopped"
+    await eventually(lambda: not bot.services.holds.active)
+    (row,) = await history(bot)
+    assert row.status == "stopped"
+
+
+async def test_starting_another_hold_replaces_the_running_one(bot: Knotbot, clock: ManualClock):
+    replier = RecordingReplier(clock)
+    first = await start_hold(bot, replier, "ball-wall")
+    await clock.advance(2)
+    second = await start_hold(bot, replier, "jaw")
+    assert first.task.done()
+    assert "Stopped: you started another hold." in replier.edits_of(replier.sent[0].ref)[-1].text
+    assert [h.hold_id for h in bot.services.holds.active] == [second.hold_id]
+    second.runner.stop()
+    await clock.run_until(second.task)
+
+
+async def test_pause_and_resume_shift_the_rest_of_the_hold(bot: Knotbot, clock: ManualClock):
+    replier = RecordingReplier(clock)
+    active = await start_hold(bot, replier, "shoulder-drop")  # 3 + 60 + 3 = 66 s
+    t0 = replier.sent[0].at
+    await clock.advance(10)  # 3 s ready + 7 s of the 60 s drop: 53 s left
+    await bot.handle(press(actions.make(actions.HOLD_PAUSE, active.hold_id)), replier)
+    await clock.advance(1)
+    paused = replier.edits[-1]
+    assert "Paused \u00b7 Let them drop: 53 s" in paused.text
+    assert [b.label for b in paused.reply.all_buttons] == ["Resume", "Stop"]
+    edits_while_paused = len(replier.edits)
+    await clock.advance(120)
+    assert len(replier.edits) == edits_while_paused, "a paused hold kept counting"
+    await bot.handle(press(actions.make(actions.HOLD_RESUME, active.hold_id)), replier)
+    await clock.run_until(active.task)
+    assert replier.edits[-1].at - t0 == pytest.approx(66 + 121)
+    assert "Done" in replier.edits[-1].text
+
+
+async def test_hold_with_several_people_in_one_group_runs_one_per_person(
+    bot: Knotbot, clock: ManualClock
+):
+    from tests.helpers import group_chat
+
+    group = group_chat()
+    a, b = RecordingReplier(clock), RecordingReplier(clock)
+    first = await start_hold(bot, a, "ball-wall", who=user("u1"), chat=group)
+    second = await start_hold(bot, b, "ball-wall", who=user("u2", "Bo"), chat=group)
+    assert {h.hold_id for h in bot.services.holds.active} == {first.hold_id, second.hold_id}
+    await asyncio.gather(clock.run_until(first.task), clock.run_until(second.task))
+
+
+async def test_restart_marks_leftover_holds_interrupted_and_fixes_their_message(
+    bot: Knotbot, clock: ManualClock
+):
+    left_message = MessageRef("memory", "u1", "42")
+    async with bot.services.db.transaction() as tx:
+        row = await tx.users.ensure(user(), clock.now())
+        mine = await tx.holds.start(
+            user_id=row.id,
+            platform="memory",
+            chat_id="u1",
+            technique_id="ball-wall",
+            area_id="upper-back",
+            pressure=True,
+            rounds_planned=3,
+            owner="test-1",
+            now=clock.now(),
+        )
+        await tx.holds.set_message(mine.id, left_message.to_json())
+        alive_elsewhere = await tx.holds.start(
+            user_id=row.id,
+            platform="memory",
+            chat_id="u9",
+            technique_id="jaw-release",
+            area_id="jaw",
+            pressure=True,
+            rounds_planned=3,
+            owner="test-2",
+            now=clock.now(),
+        )
+    outbox = RecordingReplier(clock)
+
+    class Outbox:
+        limits = outbox.limits
+        send = None
+        edit = outbox.edit
+
+    await bot.start("memory", Outbox())  # type: ignore[arg-type]
+    assert [e.ref for e in outbox.edits] == [left_message]
+    assert "cut short because knotbot restarted" in outbox.edits[0].text
+    assert "/hold ball-wall" in outbox.edits[0].text
+    rows = {r.id: r.status for r in await history(bot)}
+    assert rows == {mine.id: "interrupted", alive_elsewhere.id: "running"}
