@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
@@ -19,7 +22,13 @@ from bot.logs import configure_logging
 from bot.settings import Settings
 from bot.storage import Database, DatabaseUnavailable
 
+if TYPE_CHECKING:
+    from bot.core import Knotbot
+
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+# Each platform adapter exposes one of these: run until `stop` is set, then return.
+AdapterMain = Callable[["Knotbot", Settings, asyncio.Event], Awaitable[None]]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -102,11 +111,11 @@ async def _db_upgrade(settings: Settings) -> int:
     return EXIT_OK
 
 
-async def _open(settings: Settings):  # type: ignore[no-untyped-def]
+async def _open(settings: Settings, db_attempts: int = 1) -> Knotbot | None:
     from bot.app import open_bot
 
     try:
-        return await open_bot(settings)
+        return await open_bot(settings, db_attempts=db_attempts)
     except ContentError as exc:
         print(f"knotbot will not start with broken content.\n{exc.report()}", file=sys.stderr)
     except DatabaseUnavailable as exc:
@@ -136,8 +145,37 @@ def _run_platform(settings: Settings, platform: str) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    print(f"knotbot: the {platform} adapter is not available yet.", file=sys.stderr)
-    return EXIT_USAGE
+    try:
+        if platform == "telegram":
+            from adapters.telegram_bot import run_telegram as run_adapter
+        else:
+            from adapters.discord_bot import run_discord as run_adapter
+    except ImportError as exc:
+        print(
+            f"knotbot: the {platform} adapter needs its library: pip install 'knotbot[{platform}]'"
+            f" ({exc.name} is missing)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    return asyncio.run(_serve(settings, run_adapter))
+
+
+async def _serve(settings: Settings, run_adapter: AdapterMain) -> int:
+    """Run an adapter until SIGINT/SIGTERM, then let it shut down gracefully."""
+    bot = await _open(settings, db_attempts=12)
+    if bot is None:
+        return EXIT_FAIL
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):  # not on Windows
+            loop.add_signal_handler(sig, stop.set)
+    try:
+        await run_adapter(bot, settings, stop)
+    finally:
+        await bot.shutdown()
+        await bot.services.db.close()
+    return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -124,9 +124,9 @@ class Reply:
     # Personal replies stay personal where the platform can do that (Discord ephemeral).
     private: bool = True
     attachment: Attachment | None = None
-    # Shown briefly instead of (or next to) a message where the platform has such a thing
-    # (Telegram callback answers); other adapters ignore it.
-    toast: str = ""
+    # The core will keep editing this message for about this many seconds (a live hold), so
+    # an adapter whose edits expire (Discord interaction tokens: 15 min) can plan for it.
+    live_for: float = 0.0
 
     @property
     def all_buttons(self) -> tuple[Button, ...]:
@@ -181,5 +181,5 @@ class ReplyBuilder:
             self.rows.append(tuple(buttons))
         return self
 
-    def build(self, *, private: bool = True, toast: str = "") -> Reply:
-        return Reply(tuple(self.blocks), tuple(self.rows), private=private, toast=toast)
+    def build(self, *, private: bool = True) -> Reply:
+        return Reply(tuple(self.blocks), tuple(self.rows), private=private)

@@ -31,12 +31,20 @@ class Settings(BaseSettings):
     discord_token: SecretStr | None = None
     discord_api_base_url: str = "https://discord.com/api/v10"
     discord_gateway_url: str = "wss://gateway.discord.gg/"
+    # Sync slash commands to this one server only (instant; for development).
     discord_dev_guild_id: int | None = None
+    # Members with this role may moderate, besides those with Manage Server.
+    discord_moderator_role_id: int | None = None
 
     # Telegram
     telegram_token: SecretStr | None = None
     telegram_base_url: str = "https://api.telegram.org/bot"
     telegram_base_file_url: str = "https://api.telegram.org/file/bot"
+    # Webhook mode: set the public HTTPS URL Telegram should post updates to; unset = polling.
+    telegram_webhook_url: str | None = None
+    telegram_webhook_listen: str = "0.0.0.0"
+    telegram_webhook_port: int = 8443
+    telegram_webhook_secret: SecretStr | None = None
 
     @field_validator("default_timezone")
     @classmethod

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 
 from bot.clock import Clock
@@ -53,8 +54,9 @@ class HoldRunner:
 
     async def open(self) -> MessageRef:
         """Send the first frame; the countdown starts when it is out."""
-        first = self.view.timeline.ticks[0]
-        self._message = await self._replier.reply(running_frame(self.view, first))
+        first = running_frame(self.view, self.view.timeline.ticks[0])
+        live_for = self.view.timeline.total + FINAL_EDIT_GRACE
+        self._message = await self._replier.reply(dataclasses.replace(first, live_for=live_for))
         self._start = self._clock.monotonic()
         self._shown = 1
         return self._message
