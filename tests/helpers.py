@@ -101,10 +101,10 @@ class RecordingReplier:
         return [e for e in self.edits if e.ref == ref]
 
 
-async def eventually(predicate: Callable[[], bool], timeout: float = 5.0) -> None:
+async def eventually(predicate: Callable[[], bool], within: float = 5.0) -> None:
     """Wait (real time) for something that needs real I/O, such as a database write."""
     loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
+    end = loop.time() + within
     while not predicate():
         if loop.time() > end:
             raise AssertionError("condition not met in time")

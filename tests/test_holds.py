@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import random
 from datetime import timedelta
 
@@ -39,11 +40,9 @@ def phase_of(text: str) -> str:
     for line in text.splitlines():
         if line.startswith("Done:"):
             return "Done"
-        if (
-            ": " in line
-            and line.rstrip().endswith(" s")
-            or line.split(":")[-1].strip()[:1].isdigit()
-        ):
+        if (": " in line and line.rstrip().endswith(" s")) or line.split(":")[-1].strip()[
+            :1
+        ].isdigit():
             return line.split(":")[0].removeprefix("Paused \u00b7 ")
     return text.splitlines()[0]
 
@@ -87,7 +86,7 @@ async def test_every_edit_lands_exactly_on_its_planned_offset(bot: Knotbot, cloc
     offsets = [round(e.at - t0, 6) for e in replier.edits]
     planned = [t.offset for t in timeline.ticks[1:]] + [timeline.total]
     assert offsets == planned
-    gaps = [b - a for a, b in zip(offsets, offsets[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(offsets)]
     assert min(gaps) >= SLOW.min_edit_interval - 1e-9, "edits faster than the platform allows"
 
 
@@ -264,7 +263,7 @@ async def test_a_slow_platform_neither_delays_the_end_nor_piles_up_edits(
     assert row.ended_at is not None
     assert (row.ended_at - row.started_at).total_seconds() == pytest.approx(110, abs=0.01)
     starts = [e.at for e in replier.edits]
-    assert all(b - a >= 5.0 for a, b in zip(starts, starts[1:], strict=False)), "edits overlapped"
+    assert all(b - a >= 5.0 for a, b in itertools.pairwise(starts)), "edits overlapped"
     assert outcome is not None and outcome.frames_skipped > 50
     assert replier.edits[-1].text.startswith("Ball against the wall")
     assert "Done: 3 rounds" in replier.edits[-1].text

@@ -89,6 +89,16 @@ def _find(key: str, names: dict[str, T]) -> Lookup[T]:
     contained = _unique([names[n] for n in longest])
     if len(contained) == 1:
         return Lookup(contained[0])
+    # The start of a name ("two balls" for "two-balls-sock"): sure if only one item fits.
+    prefixed = _unique(
+        [
+            n_item
+            for name, n_item in names.items()
+            if name.startswith(key) and len(key) * 2 >= len(name)
+        ]
+    )
+    if len(prefixed) == 1 and not contained:
+        return Lookup(prefixed[0])
     close = difflib.get_close_matches(key, names.keys(), n=6, cutoff=0.6)
     return Lookup(None, tuple(_unique(contained + [names[n] for n in close]))[:3])
 
