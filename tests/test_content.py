@@ -55,7 +55,8 @@ def test_shipped_content_covers_every_area_with_cautioned_techniques(content: Co
         ("traps", "shoulders"),
         ("TMJ", "jaw"),
         ("tmj\u200b", "jaw"),
-        ("\uff2a\uff21\uff37", "jaw")("lower back", "lower-back"),  # full-width letters,
+        ("\uff2a\uff21\uff37", "jaw"),  # full-width letters
+        ("lower back", "lower-back"),
         ("low back", "lower-back"),
         ("NECK", "neck"),
     ],
