@@ -16,7 +16,16 @@ HOLD = "h"  # h:<technique>:<area>     start a guided hold
 HOLD_STOP = "hs"  # hs:<hold id>
 HOLD_PAUSE = "hp"  # hp:<hold id>
 HOLD_RESUME = "hr"  # hr:<hold id>
-HELP = "help"
+REMINDER_DONE = "rd"  # rd:<delivery id>
+REMINDER_SNOOZE = "rz"  # rz:<delivery id>
+REMINDER_STOP = "rx"  # rx:<reminder id>      pause from the reminder itself
+REMINDER_PAUSE = "rp"  # rp:<reminder id>     from /reminders
+REMINDER_RESUME = "rr"  # rr:<reminder id>
+REMINDER_DELETE = "rdel"  # rdel:<reminder id>
+REMINDER_PRESET = "rn"  # rn:<preset>          a new reminder from a suggestion
+REMINDER_LIST = "rl"  # rl                   show my reminders
+TIMEZONE = "tz"  # tz:<zone name> or tz:here <zone name>
+QUIET = "q"  # q:<preset>
 
 
 @dataclass(frozen=True)

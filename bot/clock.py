@@ -110,3 +110,19 @@ class ManualClock:
     def _drop_cancelled(self) -> None:
         while self._sleepers and self._sleepers[0][2].done():
             heapq.heappop(self._sleepers)
+
+
+async def sleep_or_wake(clock: Clock, deadline: float, wake: asyncio.Event) -> bool:
+    """Sleep on `clock` until `deadline` or until `wake` is set; True if woken. Clears `wake`."""
+    if not wake.is_set():
+        sleeper = asyncio.ensure_future(clock.sleep_until(deadline))
+        waiter = asyncio.ensure_future(wake.wait())
+        try:
+            await asyncio.wait({sleeper, waiter}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (sleeper, waiter):
+                task.cancel()
+            await asyncio.gather(sleeper, waiter, return_exceptions=True)
+    woken = wake.is_set()
+    wake.clear()
+    return woken

@@ -14,6 +14,7 @@ from bot.storage import Database
 
 if TYPE_CHECKING:
     from bot.holds.manager import HoldManager
+    from bot.reminders.service import ReminderService
 
 
 @dataclass
@@ -25,6 +26,7 @@ class Services:
     db: Database
     clock: Clock
     holds: HoldManager
+    reminders: ReminderService
 
 
 @dataclass

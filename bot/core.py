@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+from datetime import timedelta
 from zoneinfo import available_timezones
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -17,6 +18,8 @@ from bot.context import Context, Services
 from bot.holds.manager import HoldManager
 from bot.messages import ButtonPress, Command, Incoming, Reply, ReplyBuilder, text
 from bot.outbox import DeliveryError, Outbox, Replier
+from bot.reminders.dispatcher import DispatchSettings
+from bot.reminders.service import ReminderService
 from bot.settings import Settings
 from bot.storage import Database, DatabaseUnavailable
 from bot.text import shorten
@@ -38,11 +41,26 @@ class Knotbot:
         content: ContentLibrary,
         db: Database,
         clock: Clock | None = None,
+        dispatch: DispatchSettings | None = None,
     ) -> None:
         clock = clock or SystemClock()
         holds = HoldManager(content=content, db=db, clock=clock, owner=settings.instance_id)
+        grace = timedelta(minutes=settings.reminder_grace_minutes)
+        reminders = ReminderService(
+            content=content,
+            db=db,
+            clock=clock,
+            owner=settings.instance_id,
+            default_zone=settings.default_timezone,
+            dispatch=dispatch or DispatchSettings(grace=grace),
+        )
         self.services = Services(
-            settings=settings, content=content, db=db, clock=clock, holds=holds
+            settings=settings,
+            content=content,
+            db=db,
+            clock=clock,
+            holds=holds,
+            reminders=reminders,
         )
 
     @property
@@ -140,8 +158,23 @@ class Knotbot:
         return difflib.get_close_matches(needle, [c[1] for c in choices], n=5, cutoff=0.6)
 
     async def start(self, platform: str, outbox: Outbox) -> None:
-        """Called by an adapter once connected: fix up what a restart left behind."""
-        await self.services.holds.recover(platform, outbox)
+        """Called by an adapter once connected: fix up what a restart left behind, and start
+        sending this platform's reminders through `outbox`."""
+        try:
+            await self.services.holds.recover(platform, outbox)
+        except (DatabaseUnavailable, SQLAlchemyError, OSError) as exc:
+            log.warning("could not check for interrupted holds: %s", exc)
+        self.services.reminders.start(platform, outbox)
 
     async def shutdown(self) -> None:
+        """Stop holds (their messages say so) and the reminder dispatchers; idempotent."""
         await self.services.holds.shutdown()
+        await self.services.reminders.stop()
+
+    async def recipient_gone(self, platform: str, chat_id: str) -> None:
+        """An adapter learnt that a user blocked the bot (or left): pause what goes to them."""
+        await self.services.reminders.recipient_gone(platform, chat_id)
+
+    async def recipient_back(self, platform: str, chat_id: str) -> None:
+        """The user unblocked the bot: resume what was paused because of it."""
+        await self.services.reminders.recipient_back(platform, chat_id)

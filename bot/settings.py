@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     # Names this process in the database (which holds it runs). Give each process its own
     # when several run on one machine.
     instance_id: str = Field(default_factory=lambda: socket.gethostname()[:40] or "knotbot")
+    # A reminder missed while the bot was down is still sent if it is at most this late.
+    reminder_grace_minutes: int = Field(default=30, ge=0, le=24 * 60)
 
     # Discord
     discord_token: SecretStr | None = None

@@ -6,6 +6,7 @@ import asyncio
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from bot.clock import Clock
 from bot.messages import ButtonPress, ChatKind, ChatRef, Command, MessageRef, Reply, UserRef
@@ -109,3 +110,38 @@ async def eventually(predicate: Callable[[], bool], within: float = 5.0) -> None
         if loop.time() > end:
             raise AssertionError("condition not met in time")
         await asyncio.sleep(0.01)
+
+
+@dataclass
+class Delivered:
+    chat: ChatRef
+    reply: Reply
+    key: str | None
+    at: datetime
+
+    @property
+    def text(self) -> str:
+        return plain_text(self.reply)
+
+
+@dataclass
+class RecordingOutbox:
+    """A platform that records what the dispatcher sends; failures can be scripted per send."""
+
+    clock: Clock
+    limits: PlatformLimits = FAST
+    fail: Callable[[ChatRef, str | None], DeliveryError | None] | None = None
+    sent: list[Delivered] = field(default_factory=list)
+    edits: list[tuple[MessageRef, Reply]] = field(default_factory=list)
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    async def send(self, chat: ChatRef, reply: Reply, *, key: str | None = None) -> MessageRef:
+        if self.fail is not None and (error := self.fail(chat, key)) is not None:
+            raise error
+        if self.limits.deduplicates_sends and key and any(d.key == key for d in self.sent):
+            return MessageRef(PLATFORM, chat.chat_id, "dup")  # the platform drops the repeat
+        self.sent.append(Delivered(chat, reply, key, self.clock.now()))
+        return MessageRef(PLATFORM, chat.chat_id, str(next(self._ids)))
+
+    async def edit(self, message: MessageRef, reply: Reply) -> None:
+        self.edits.append((message, reply))

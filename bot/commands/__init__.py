@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from bot import actions
-from bot.commands import basics, holds, knot
+from bot.commands import basics, holds, knot, reminders
 from bot.commands.spec import ArgSpec, CommandSpec
 from bot.context import Context
 from bot.messages import ReplyBuilder, bullets, note, text
@@ -55,10 +55,43 @@ COMMANDS: tuple[CommandSpec, ...] = (
         usage="<area or technique>",
     ),
     CommandSpec("stop", "Stop your running hold", holds.stop),
+    CommandSpec(
+        "remind",
+        "Set a relax reminder",
+        reminders.remind,
+        ArgSpec("when", "e.g. every 2 hours from 9 to 18 on weekdays; at 22:30 mouth guard"),
+        usage="<when and what>",
+    ),
+    CommandSpec("reminders", "List, pause, resume or delete your reminders", reminders.reminders),
+    CommandSpec(
+        "timezone",
+        "Set your time zone",
+        reminders.timezone,
+        ArgSpec(
+            "zone",
+            "e.g. Europe/Berlin, a city, or your local time like 14:35",
+            complete="timezones",
+        ),
+        usage="<zone, city or local time>",
+    ),
+    CommandSpec(
+        "quiet",
+        "Pause all your reminders for a while",
+        reminders.quiet,
+        ArgSpec("how_long", "e.g. until tomorrow, for 3 days, off"),
+        usage="<until tomorrow | for 3 days | off>",
+    ),
     CommandSpec("safety", "When to see a professional", basics.safety),
 )
 
-ALIASES: dict[str, str] = {"techniques": "technique", "spots": "areas", "cancel": "stop"}
+ALIASES: dict[str, str] = {
+    "techniques": "technique",
+    "spots": "areas",
+    "cancel": "stop",
+    "reminder": "remind",
+    "tz": "timezone",
+    "snooze": "quiet",
+}
 
 ACTIONS: dict[str, ActionHandler] = {
     actions.AREA: knot.on_area_button,
@@ -67,6 +100,16 @@ ACTIONS: dict[str, ActionHandler] = {
     actions.HOLD_STOP: holds.on_control_button,
     actions.HOLD_PAUSE: holds.on_control_button,
     actions.HOLD_RESUME: holds.on_control_button,
+    actions.REMINDER_DONE: reminders.on_reminder_button,
+    actions.REMINDER_SNOOZE: reminders.on_reminder_button,
+    actions.REMINDER_STOP: reminders.on_reminder_button,
+    actions.REMINDER_LIST: reminders.on_list_button,
+    actions.REMINDER_PAUSE: reminders.on_list_button,
+    actions.REMINDER_RESUME: reminders.on_list_button,
+    actions.REMINDER_DELETE: reminders.on_list_button,
+    actions.REMINDER_PRESET: reminders.on_preset_button,
+    actions.TIMEZONE: reminders.on_timezone_button,
+    actions.QUIET: reminders.on_quiet_button,
 }
 
 BY_NAME: dict[str, CommandSpec] = {c.name: c for c in COMMANDS}

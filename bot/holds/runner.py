@@ -13,7 +13,7 @@ import contextlib
 import dataclasses
 import logging
 
-from bot.clock import Clock
+from bot.clock import Clock, sleep_or_wake
 from bot.holds.frames import HoldView, done_frame, running_frame, stopped_frame
 from bot.holds.outcome import Ending, HoldOutcome, StopReason
 from bot.messages import MessageRef, Reply
@@ -131,19 +131,7 @@ class HoldRunner:
 
     async def _wait(self, deadline: float) -> None:
         """Sleep until `deadline` on the clock, or until stop/pause/resume, whichever is first."""
-        if self._signal.is_set():
-            self._signal.clear()
-            return
-        sleeper = asyncio.ensure_future(self._clock.sleep_until(deadline))
-        waker = asyncio.ensure_future(self._signal.wait())
-        try:
-            await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for task in (sleeper, waker):
-                task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.gather(sleeper, waker, return_exceptions=True)
-        self._signal.clear()
+        await sleep_or_wake(self._clock, deadline, self._signal)
 
     async def _race(self, task: asyncio.Future[None], deadline: float) -> None:
         sleeper = asyncio.ensure_future(self._clock.sleep_until(deadline))

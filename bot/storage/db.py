@@ -57,7 +57,8 @@ class Database:
             options.update(pool_pre_ping=True, pool_size=10, max_overflow=10)
         self.engine = create_async_engine(self.url, **options)
         if self.dialect == "sqlite":
-            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine.sync_engine, "connect", _sqlite_connect)
+            event.listen(self.engine.sync_engine, "begin", _sqlite_begin)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
     @asynccontextmanager
@@ -99,9 +100,19 @@ def _run_alembic_upgrade(connection: Connection) -> None:
     command.upgrade(config, "head")
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy, not the driver, open transactions (see _sqlite_begin); the SQLAlchemy
+    # documentation's recipe for SQLite, which also makes savepoints work.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    """Take the write lock when a transaction starts, so two writers queue instead of failing:
+    a deferred transaction that reads first and writes later cannot upgrade once another
+    writer has committed (SQLITE_BUSY_SNAPSHOT)."""
+    connection.exec_driver_sql("BEGIN IMMEDIATE")

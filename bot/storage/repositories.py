@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.holds import Holds
+from bot.storage.reminders import Reminders
 from bot.storage.users import Communities, Users
 
 
@@ -14,3 +15,4 @@ class Tx:
         self.users = Users(session)
         self.communities = Communities(session)
         self.holds = Holds(session)
+        self.reminders = Reminders(session)

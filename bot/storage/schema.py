@@ -67,6 +67,8 @@ class User(Base):
     timezone: Mapped[str | None] = mapped_column(String(64), nullable=True)
     locale: Mapped[str | None] = mapped_column(String(16), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # /quiet: no personal reminders before this moment.
+    quiet_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class Community(Base):
@@ -109,3 +111,80 @@ class HoldSession(Base):
     heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime())
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class Reminder(Base):
+    """A recurring (or one-off) reminder; `next_due_at` is when the dispatcher must act on it.
+
+    `occurrence_at` is the scheduled moment being delivered. While a dispatcher holds a claim,
+    `next_due_at` is pushed to the claim's expiry, so a crashed claim simply becomes due again.
+    """
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        Index("ix_reminders_due", "platform", "status", "next_due_at"),
+        Index("ix_reminders_user", "user_id"),
+        Index("ix_reminders_chat", "platform", "chat_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), nullable=True
+    )
+    community_id: Mapped[int | None] = mapped_column(
+        ForeignKey("communities.id", ondelete="CASCADE"), nullable=True
+    )
+    platform: Mapped[str] = mapped_column(String(32))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    chat_kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(32))
+    schedule: Mapped[str] = mapped_column(Text)  # JSON of bot.reminders.schedule.Schedule
+    timezone: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))  # active, paused, blocked, finished
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    occurrence_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_text_index: Mapped[int] = mapped_column(Integer, default=-1)
+    snooze_of: Mapped[int | None] = mapped_column(Id, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ReminderDelivery(Base):
+    """One occurrence of a reminder, keyed so it is never sent twice."""
+
+    __tablename__ = "reminder_deliveries"
+    __table_args__ = (
+        UniqueConstraint("occurrence_key"),
+        Index("ix_reminder_deliveries_user_sent", "user_id", "sent_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    reminder_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reminders.id", ondelete="SET NULL"), nullable=True
+    )
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), nullable=True
+    )
+    occurrence_key: Mapped[str] = mapped_column(String(40))
+    occurrence_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    kind: Mapped[str] = mapped_column(String(32))
+    # sending (outcome unknown), sent, retrying, skipped, failed, uncertain
+    status: Mapped[str] = mapped_column(String(16))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    message_ref: Mapped[str | None] = mapped_column(Text, nullable=True)
+    text_index: Mapped[int] = mapped_column(Integer, default=-1)
+
+
+class ReminderDone(Base):
+    """Someone pressed Done on a reminder (logged once per person and occurrence)."""
+
+    __tablename__ = "reminder_dones"
+    __table_args__ = (UniqueConstraint("delivery_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    delivery_id: Mapped[int] = mapped_column(
+        ForeignKey("reminder_deliveries.id", ondelete="CASCADE")
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    done_at: Mapped[datetime] = mapped_column(UTCDateTime())

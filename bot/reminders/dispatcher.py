@@ -1,0 +1,359 @@
+"""Sends reminders when they are due: the database is the source of truth, the dispatcher
+sleeps until the earliest due time (or until woken by a change) and then claims a batch.
+
+One pass:
+1. claim due rows (earliest first, FOR UPDATE SKIP LOCKED; the claim pushes `next_due_at` to
+   a lease expiry) and, in the same transaction, write a `sending` delivery per occurrence;
+2. send them, paced to the platform's limits, honouring 429 retry-after;
+3. in one transaction, record each outcome and advance each schedule.
+
+Delivery semantics (README "Reminder delivery"): an occurrence is keyed
+`r<reminder id>-<unix time>`, so it is recorded once. A crash before step 3 leaves its rows
+claimed; the claim expires and the occurrence comes round again with its `sending` row still
+there. A platform that deduplicates sends by key (Discord's nonce) gets the send repeated
+with the same key; elsewhere it is marked `uncertain` and not sent again: never twice.
+Missed occurrences (the bot was down) are caught up at most once, if the latest missed one is
+within the grace window and inside the reminder's hours; otherwise they are skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.clock import Clock, sleep_or_wake
+from bot.content import ContentLibrary
+from bot.messages import ChatKind, ChatRef, MessageRef
+from bot.outbox import Outbox, RateLimited, RecipientGone
+from bot.reminders.messages import reminder_reply
+from bot.reminders.schedule import Schedule, latest_at_or_before, next_after
+from bot.storage import Database
+from bot.storage.reminders import DeliveryStatus, ReminderStatus
+from bot.storage.schema import Reminder, ReminderDelivery, User
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DispatchSettings:
+    grace: timedelta = timedelta(minutes=30)  # how late a catch-up may still be
+    lease: timedelta = timedelta(minutes=2)  # a claim expires after this
+    max_sleep: float = 60.0  # look again at least this often (other processes add reminders)
+    batch: int = 200
+    max_attempts: int = 5  # transient failures per occurrence
+    max_rate_limit_retries: int = 5
+    concurrency: int = 32  # sends in flight at once
+    # A late occurrence counts as a catch-up (and must be inside the hours) beyond this.
+    catch_up_after: timedelta = timedelta(minutes=1)
+
+
+def occurrence_key(reminder_id: int, moment: datetime) -> str:
+    """Stable id of one occurrence; short enough for Discord's 25-character nonce."""
+    return f"r{reminder_id}-{int(moment.timestamp())}"
+
+
+def choose_text(count: int, last: int, seed: str) -> int:
+    """A text index for this occurrence, never the one used last time."""
+    if count <= 1:
+        return 0
+    choices = [i for i in range(count) if i != last]
+    return random.Random(seed).choice(choices)
+
+
+class Pacer:
+    """Spaces sends to a platform's overall and per-chat rates; a 429 pauses everything."""
+
+    def __init__(self, per_second: float, per_chat_per_second: float, clock: Clock) -> None:
+        self._gap = 1.0 / per_second
+        self._chat_gap = 1.0 / per_chat_per_second
+        self._clock = clock
+        self._next = 0.0
+        self._chat_next: dict[str, float] = {}
+
+    def reserve(self, chat: str) -> float:
+        """The monotonic moment this chat's next send may go out (reserved now, in call order)."""
+        now = self._clock.monotonic()
+        slot = max(now, self._next)
+        at = max(slot, self._chat_next.get(chat, 0.0))
+        self._next = slot + self._gap
+        self._chat_next[chat] = at + self._chat_gap
+        if len(self._chat_next) > 10_000:  # forget chats whose slot has passed
+            self._chat_next = {k: v for k, v in self._chat_next.items() if v > now}
+        return at
+
+    def hold_off(self, seconds: float) -> None:
+        self._next = max(self._next, self._clock.monotonic() + seconds)
+
+
+@dataclass
+class _Job:
+    row: Reminder
+    schedule: Schedule
+    zone: ZoneInfo
+    occurrence: datetime
+    next_occurrence: datetime | None
+    deliver: bool
+    skip_status: str = DeliveryStatus.SKIPPED
+    delivery_id: int | None = None
+    text_index: int = -1
+    result: str = ""  # sent, gone, retry
+    sent_at: datetime | None = None
+    message: MessageRef | None = None
+    error: str = ""
+
+
+@dataclass
+class DispatchStats:
+    sent: int = 0
+    skipped: int = 0
+    failed: int = 0
+    lateness: list[float] = field(default_factory=list)  # seconds, for sent occurrences
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        *,
+        platform: str,
+        outbox: Outbox,
+        db: Database,
+        content: ContentLibrary,
+        clock: Clock,
+        owner: str,
+        settings: DispatchSettings | None = None,
+        record_lateness: bool = False,
+    ) -> None:
+        self.platform = platform
+        self._outbox = outbox
+        self._db = db
+        self._content = content
+        self._clock = clock
+        self._owner = owner
+        self.settings = settings or DispatchSettings()
+        limits = outbox.limits
+        self._pacer = Pacer(limits.sends_per_second, limits.sends_per_chat_per_second, clock)
+        self._dedup = limits.deduplicates_sends
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self.stats = DispatchStats()
+        self._record_lateness = record_lateness
+        self._batch = max(1, min(self.settings.batch, int(limits.sends_per_second * 60)))
+
+    def use_content(self, content: ContentLibrary) -> None:
+        self._content = content
+
+    def wake(self) -> None:
+        """Something changed (a reminder created, snoozed, resumed): look again now."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Until stop(): send what is due, then sleep until the next due time."""
+        failures = 0
+        while not self._stopping:
+            try:
+                while not self._stopping and await self.run_once():
+                    pass
+                due = await self._next_due()
+                failures = 0
+            except Exception:
+                failures += 1
+                delay = min(60.0, 2.0**failures)
+                log.warning(
+                    "reminder dispatcher: pass failed; again in %.0f s", delay, exc_info=True
+                )
+                await sleep_or_wake(self._clock, self._clock.monotonic() + delay, self._wake)
+                continue
+            if self._stopping:
+                break
+            wait = self.settings.max_sleep
+            if due is not None:
+                wait = min(wait, max(0.0, (due - self._clock.now()).total_seconds()))
+            await sleep_or_wake(self._clock, self._clock.monotonic() + wait, self._wake)
+
+    async def _next_due(self) -> datetime | None:
+        async with self._db.transaction() as tx:
+            return await tx.reminders.next_due(self.platform)
+
+    async def run_once(self) -> int:
+        """Claim and handle one batch of due reminders; returns how many were claimed."""
+        now = self._clock.now()
+        async with self._db.transaction() as tx:
+            rows = await tx.reminders.claim(
+                platform=self.platform,
+                now=now,
+                lease_until=now + self.settings.lease,
+                limit=self._batch,
+                owner=self._owner,
+            )
+            if not rows:
+                return 0
+            quiet = await self._quiet_users(tx.session, rows, now)
+            jobs = [self._plan(row, now, quiet) for row in rows]
+            for job in jobs:
+                await self._prepare(tx, job)
+        deliver = [j for j in jobs if j.deliver]
+        if deliver:
+            semaphore = asyncio.Semaphore(self.settings.concurrency)
+            await asyncio.gather(*(self._send(job, semaphore) for job in deliver))
+        await self._record(jobs)
+        return len(rows)
+
+    async def _quiet_users(self, session, rows: list[Reminder], now: datetime) -> set[int]:  # type: ignore[no-untyped-def]
+        from sqlalchemy import select
+
+        ids = {r.user_id for r in rows if r.user_id is not None and r.community_id is None}
+        if not ids:
+            return set()
+        result = await session.scalars(
+            select(User.id).where(User.id.in_(ids), User.quiet_until > now)
+        )
+        return set(result.all())
+
+    def _plan(self, row: Reminder, now: datetime, quiet: set[int]) -> _Job:
+        schedule = Schedule.from_json(json.loads(row.schedule))
+        zone = ZoneInfo(row.timezone)
+        occurrence = row.occurrence_at or now
+        latest = latest_at_or_before(schedule, zone, now)
+        if latest is not None and latest > occurrence:
+            occurrence = latest  # several were missed: only the most recent may be caught up
+        following = next_after(schedule, zone, max(now, occurrence))
+        late = now - occurrence
+        deliver = late <= self.settings.grace
+        if late > self.settings.catch_up_after and not schedule.in_window(now, zone):
+            deliver = False
+        if row.user_id in quiet:
+            deliver = False
+        return _Job(row, schedule, zone, occurrence, following, deliver)
+
+    async def _prepare(self, tx, job: _Job) -> None:  # type: ignore[no-untyped-def]
+        """Write (or find) the delivery row for the job's occurrence, deciding on a resend."""
+        key = occurrence_key(job.row.id, job.occurrence)
+        existing = await tx.reminders.delivery(key)
+        if existing is not None:
+            if existing.status == DeliveryStatus.SENDING and job.deliver and not self._dedup:
+                existing.status = DeliveryStatus.UNCERTAIN  # maybe sent before a crash: not twice
+                job.deliver = False
+                job.skip_status = ""
+            elif (
+                existing.status in (DeliveryStatus.SENDING, DeliveryStatus.RETRYING) and job.deliver
+            ):
+                existing.status = DeliveryStatus.SENDING
+                job.delivery_id = existing.id
+                job.text_index = existing.text_index
+            else:
+                job.deliver = False
+                job.skip_status = ""  # already settled
+            return
+        kind = self._content.reminder_kinds.get(job.row.kind)
+        count = len(kind.texts) if kind else 1
+        job.text_index = choose_text(count, job.row.last_text_index, key)
+        delivery = await tx.reminders.add_delivery(
+            ReminderDelivery(
+                reminder_id=job.row.id,
+                user_id=job.row.user_id,
+                occurrence_key=key,
+                occurrence_at=job.occurrence,
+                kind=job.row.kind,
+                status=DeliveryStatus.SENDING if job.deliver else job.skip_status,
+                text_index=job.text_index,
+            )
+        )
+        job.delivery_id = delivery.id
+        job.skip_status = ""
+
+    async def _send(self, job: _Job, semaphore: asyncio.Semaphore) -> None:
+        row = job.row
+        chat = ChatRef(row.platform, row.chat_id, ChatKind(row.chat_kind))
+        assert job.delivery_id is not None
+        reply = reminder_reply(
+            self._content,
+            kind_id=row.kind,
+            text_index=job.text_index,
+            delivery_id=job.delivery_id,
+            reminder_id=row.id,
+            schedule=job.schedule,
+            zone=job.zone,
+            shared=row.community_id is not None,
+        )
+        key = occurrence_key(row.id, job.occurrence)
+        for _ in range(self.settings.max_rate_limit_retries + 1):
+            await self._clock.sleep_until(self._pacer.reserve(f"{chat.kind}:{chat.chat_id}"))
+            async with semaphore:
+                try:
+                    job.message = await self._outbox.send(chat, reply, key=key)
+                    job.result, job.sent_at = "sent", self._clock.now()
+                    return
+                except RateLimited as exc:
+                    self._pacer.hold_off(exc.retry_after)
+                    job.error = str(exc)
+                except RecipientGone as exc:
+                    job.result, job.error = "gone", str(exc)
+                    return
+                except Exception as exc:
+                    job.result, job.error = "retry", f"{type(exc).__name__}: {exc}"
+                    return
+        job.result = "retry"
+
+    async def _record(self, jobs: list[_Job]) -> None:
+        """Record every outcome and advance every schedule, in one transaction."""
+        now = self._clock.now()
+        gone_chats: set[str] = set()
+        async with self._db.transaction() as tx:
+            for job in jobs:
+                row = await tx.reminders.get(job.row.id)
+                if row is None:  # deleted meanwhile
+                    continue
+                delivery = (
+                    await tx.reminders.delivery_by_id(job.delivery_id) if job.delivery_id else None
+                )
+                row.claimed_by = None
+                if job.deliver and job.result == "retry":
+                    row.attempts += 1
+                    if (
+                        row.attempts < self.settings.max_attempts
+                        and now - job.occurrence < self.settings.grace
+                    ):
+                        row.next_due_at = now + timedelta(seconds=30 * 2 ** (row.attempts - 1))
+                        if delivery is not None:
+                            delivery.status = DeliveryStatus.RETRYING
+                        log.info("reminder %s: send failed (%s); retrying", row.id, job.error)
+                        continue
+                    if delivery is not None:
+                        delivery.status = DeliveryStatus.FAILED
+                    self.stats.failed += 1
+                    log.warning("reminder %s: giving up on this occurrence (%s)", row.id, job.error)
+                elif job.deliver and job.result == "gone":
+                    if delivery is not None:
+                        delivery.status = DeliveryStatus.FAILED
+                    gone_chats.add(row.chat_id)
+                    self.stats.failed += 1
+                    continue
+                elif job.deliver and job.result == "sent":
+                    if delivery is not None:
+                        delivery.status = DeliveryStatus.SENT
+                        delivery.sent_at = job.sent_at
+                        delivery.message_ref = job.message.to_json() if job.message else None
+                    row.last_text_index = job.text_index
+                    self.stats.sent += 1
+                    if self._record_lateness:
+                        sent_at = job.sent_at or now
+                        self.stats.lateness.append((sent_at - job.occurrence).total_seconds())
+                elif not job.deliver:
+                    self.stats.skipped += 1
+                row.attempts = 0
+                row.occurrence_at = job.next_occurrence
+                row.next_due_at = job.next_occurrence
+                if job.next_occurrence is None:
+                    row.status = ReminderStatus.FINISHED
+            for chat_id in gone_chats:
+                paused = await tx.reminders.block_chat(self.platform, chat_id)
+                log.info("recipient %s is gone; paused %d reminder(s)", chat_id, paused)

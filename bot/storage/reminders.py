@@ -1,0 +1,161 @@
+"""Reminders, their deliveries and Done presses; the dispatcher's claims go through here."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage.schema import Reminder, ReminderDelivery, ReminderDone
+
+
+class ReminderStatus:
+    ACTIVE = "active"
+    PAUSED = "paused"
+    BLOCKED = "blocked"  # the recipient blocked the bot or closed their DMs
+    FINISHED = "finished"  # a one-off that has been delivered
+
+
+class DeliveryStatus:
+    SENDING = "sending"  # the send is under way; if this survives a crash, the outcome is unknown
+    SENT = "sent"
+    RETRYING = "retrying"  # known not delivered; will be tried again
+    SKIPPED = "skipped"  # missed (outage beyond the grace window, or quiet time)
+    FAILED = "failed"
+    UNCERTAIN = "uncertain"  # a crash between send and commit on a platform without dedup
+
+
+class Reminders:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def add(self, reminder: Reminder) -> Reminder:
+        self._s.add(reminder)
+        await self._s.flush()
+        return reminder
+
+    async def get(self, reminder_id: int) -> Reminder | None:
+        return await self._s.get(Reminder, reminder_id)
+
+    async def for_user(self, user_id: int) -> Sequence[Reminder]:
+        rows = await self._s.scalars(
+            select(Reminder)
+            .where(
+                Reminder.user_id == user_id,
+                Reminder.community_id.is_(None),
+                Reminder.snooze_of.is_(None),
+                Reminder.status != "finished",
+            )
+            .order_by(Reminder.id)
+        )
+        return rows.all()
+
+    async def for_chat(self, platform: str, chat_id: str) -> Sequence[Reminder]:
+        """Shared reminders of a community chat."""
+        rows = await self._s.scalars(
+            select(Reminder)
+            .where(
+                Reminder.platform == platform,
+                Reminder.chat_id == chat_id,
+                Reminder.community_id.is_not(None),
+                Reminder.status != "finished",
+            )
+            .order_by(Reminder.id)
+        )
+        return rows.all()
+
+    async def delete(self, reminder_id: int) -> None:
+        await self._s.execute(delete(Reminder).where(Reminder.id == reminder_id))
+
+    async def next_due(self, platform: str) -> datetime | None:
+        """The earliest moment any reminder of this platform needs attention (an index lookup)."""
+        return await self._s.scalar(
+            select(func.min(Reminder.next_due_at)).where(
+                Reminder.platform == platform, Reminder.status == ReminderStatus.ACTIVE
+            )
+        )
+
+    async def claim(
+        self, *, platform: str, now: datetime, lease_until: datetime, limit: int, owner: str
+    ) -> Sequence[Reminder]:
+        """Take up to `limit` due reminders, earliest first, for this dispatcher alone.
+
+        FOR UPDATE SKIP LOCKED lets several processes on one PostgreSQL claim side by side
+        without waiting for or doubling each other; the claim itself is the pushed-back
+        `next_due_at`, so it survives the transaction and expires by itself after a crash.
+        """
+        rows = (
+            await self._s.scalars(
+                select(Reminder)
+                .where(
+                    Reminder.platform == platform,
+                    Reminder.status == ReminderStatus.ACTIVE,
+                    Reminder.next_due_at <= now,
+                )
+                .order_by(Reminder.next_due_at)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        ).all()
+        for row in rows:
+            row.next_due_at = lease_until
+            row.claimed_by = owner
+        return rows
+
+    async def block_chat(self, platform: str, chat_id: str) -> int:
+        """Pause every reminder for a recipient who is gone (blocked the bot, closed DMs)."""
+        result = await self._s.execute(
+            update(Reminder)
+            .where(
+                Reminder.platform == platform,
+                Reminder.chat_id == chat_id,
+                Reminder.status == ReminderStatus.ACTIVE,
+            )
+            .values(status=ReminderStatus.BLOCKED, next_due_at=None, claimed_by=None)
+        )
+        return result.rowcount or 0  # type: ignore[attr-defined]
+
+    async def blocked_for_chat(self, platform: str, chat_id: str) -> Sequence[Reminder]:
+        rows = await self._s.scalars(
+            select(Reminder).where(
+                Reminder.platform == platform,
+                Reminder.chat_id == chat_id,
+                Reminder.status == ReminderStatus.BLOCKED,
+            )
+        )
+        return rows.all()
+
+    # -- deliveries ----------------------------------------------------------------------------
+
+    async def delivery(self, key: str) -> ReminderDelivery | None:
+        return await self._s.scalar(
+            select(ReminderDelivery).where(ReminderDelivery.occurrence_key == key)
+        )
+
+    async def delivery_by_id(self, delivery_id: int) -> ReminderDelivery | None:
+        return await self._s.get(ReminderDelivery, delivery_id)
+
+    async def add_delivery(self, delivery: ReminderDelivery) -> ReminderDelivery:
+        self._s.add(delivery)
+        await self._s.flush()
+        return delivery
+
+    async def mark_done(self, delivery_id: int, user_id: int, now: datetime) -> bool:
+        """Log a Done press; False if this person already did (one per person and occurrence)."""
+        try:
+            async with self._s.begin_nested():
+                self._s.add(ReminderDone(delivery_id=delivery_id, user_id=user_id, done_at=now))
+        except IntegrityError:
+            return False
+        return True
+
+    async def dones_since(self, user_id: int, since: datetime) -> Sequence[ReminderDone]:
+        rows = await self._s.scalars(
+            select(ReminderDone)
+            .where(ReminderDone.user_id == user_id, ReminderDone.done_at >= since)
+            .order_by(ReminderDone.done_at)
+        )
+        return rows.all()
