@@ -99,3 +99,34 @@ def test_hold_runs_every_phase_in_order_in_the_plans_time(tmp_path: Path, conten
     planned = [1, 3, 4, 5, 7, 8]
     for (offset, phase), due in zip(phases[1:], planned, strict=True):
         assert offset == pytest.approx(due, abs=1.0), f"{phase} at {offset:.2f}s, planned {due}s"
+
+
+async def test_reminders_print_in_the_console_when_due(content, db):  # type: ignore[no-untyped-def]
+    import asyncio
+    import io
+
+    from adapters.console import Console
+    from bot.clock import ManualClock
+    from bot.core import Knotbot
+    from tests.conftest import make_settings
+    from tests.helpers import eventually
+
+    clock = ManualClock()
+    bot = Knotbot(settings=make_settings(), content=content, db=db, clock=clock)
+    read_fd, write_fd = os.pipe()
+    stdin, feed = os.fdopen(read_fd, "r"), os.fdopen(write_fd, "w")
+    out = io.StringIO()
+    console = Console(bot, stdin=stdin, stdout=out, user_name="Ada")
+    running = asyncio.create_task(console.run())
+    feed.write("/remind in 2 min\n")
+    feed.flush()
+    await eventually(lambda: "Set: relax reminders" in out.getvalue())
+    await eventually(lambda: clock.next_deadline is not None)  # the dispatcher sleeps till due
+    await clock.advance(120)
+    await eventually(lambda: "Relax break" in out.getvalue())
+    assert "[1] Done  [2] Snooze 15 min  [3] Stop these reminders" in out.getvalue()
+    feed.write("2\n")  # press Snooze
+    feed.flush()
+    await eventually(lambda: "Snoozed until 09:17." in out.getvalue())
+    feed.close()
+    await asyncio.wait_for(running, 10)
