@@ -32,7 +32,7 @@ from bot.messages import ChatKind, ChatRef, MessageRef
 from bot.outbox import Outbox, RateLimited, RecipientGone
 from bot.reminders.messages import reminder_reply
 from bot.reminders.schedule import Schedule, latest_at_or_before, next_after
-from bot.storage import Database
+from bot.storage import Database, Tx
 from bot.storage.reminders import DeliveryStatus, ReminderStatus
 from bot.storage.schema import Reminder, ReminderDelivery, User
 
@@ -198,8 +198,7 @@ class Dispatcher:
                 return 0
             quiet = await self._quiet_users(tx.session, rows, now)
             jobs = [self._plan(row, now, quiet) for row in rows]
-            for job in jobs:
-                await self._prepare(tx, job)
+            await self._prepare(tx, jobs)
         deliver = [j for j in jobs if j.deliver]
         if deliver:
             semaphore = asyncio.Semaphore(self.settings.concurrency)
@@ -234,41 +233,39 @@ class Dispatcher:
             deliver = False
         return _Job(row, schedule, zone, occurrence, following, deliver)
 
-    async def _prepare(self, tx, job: _Job) -> None:  # type: ignore[no-untyped-def]
-        """Write (or find) the delivery row for the job's occurrence, deciding on a resend."""
-        key = occurrence_key(job.row.id, job.occurrence)
-        existing = await tx.reminders.delivery(key)
-        if existing is not None:
-            if existing.status == DeliveryStatus.SENDING and job.deliver and not self._dedup:
-                existing.status = DeliveryStatus.UNCERTAIN  # maybe sent before a crash: not twice
-                job.deliver = False
+    async def _prepare(self, tx: Tx, jobs: list[_Job]) -> None:
+        """Write (or find) each job's delivery row, deciding on resends after a crash."""
+        keys = {occurrence_key(job.row.id, job.occurrence): job for job in jobs}
+        existing = await tx.reminders.deliveries_by_key(list(keys))
+        fresh: list[tuple[_Job, ReminderDelivery]] = []
+        for key, job in keys.items():
+            found = existing.get(key)
+            if found is None:
+                kind = self._content.reminder_kinds.get(job.row.kind)
+                count = len(kind.texts) if kind else 1
+                job.text_index = choose_text(count, job.row.last_text_index, key)
+                delivery = ReminderDelivery(
+                    reminder_id=job.row.id,
+                    user_id=job.row.user_id,
+                    occurrence_key=key,
+                    occurrence_at=job.occurrence,
+                    kind=job.row.kind,
+                    status=DeliveryStatus.SENDING if job.deliver else job.skip_status,
+                    text_index=job.text_index,
+                )
+                fresh.append((job, delivery))
                 job.skip_status = ""
-            elif (
-                existing.status in (DeliveryStatus.SENDING, DeliveryStatus.RETRYING) and job.deliver
-            ):
-                existing.status = DeliveryStatus.SENDING
-                job.delivery_id = existing.id
-                job.text_index = existing.text_index
+            elif found.status == DeliveryStatus.SENDING and job.deliver and not self._dedup:
+                found.status = DeliveryStatus.UNCERTAIN  # maybe sent before a crash: not twice
+                job.deliver, job.skip_status = False, ""
+            elif found.status in (DeliveryStatus.SENDING, DeliveryStatus.RETRYING) and job.deliver:
+                found.status = DeliveryStatus.SENDING
+                job.delivery_id, job.text_index = found.id, found.text_index
             else:
-                job.deliver = False
-                job.skip_status = ""  # already settled
-            return
-        kind = self._content.reminder_kinds.get(job.row.kind)
-        count = len(kind.texts) if kind else 1
-        job.text_index = choose_text(count, job.row.last_text_index, key)
-        delivery = await tx.reminders.add_delivery(
-            ReminderDelivery(
-                reminder_id=job.row.id,
-                user_id=job.row.user_id,
-                occurrence_key=key,
-                occurrence_at=job.occurrence,
-                kind=job.row.kind,
-                status=DeliveryStatus.SENDING if job.deliver else job.skip_status,
-                text_index=job.text_index,
-            )
-        )
-        job.delivery_id = delivery.id
-        job.skip_status = ""
+                job.deliver, job.skip_status = False, ""  # already settled
+        await tx.reminders.add_deliveries([d for _, d in fresh])
+        for job, delivery in fresh:
+            job.delivery_id = delivery.id
 
     async def _send(self, job: _Job, semaphore: asyncio.Semaphore) -> None:
         row = job.row
@@ -308,13 +305,15 @@ class Dispatcher:
         now = self._clock.now()
         gone_chats: set[str] = set()
         async with self._db.transaction() as tx:
+            rows = await tx.reminders.by_ids([job.row.id for job in jobs])
+            deliveries = await tx.reminders.deliveries_by_id(
+                [job.delivery_id for job in jobs if job.delivery_id is not None]
+            )
             for job in jobs:
-                row = await tx.reminders.get(job.row.id)
+                row = rows.get(job.row.id)
                 if row is None:  # deleted meanwhile
                     continue
-                delivery = (
-                    await tx.reminders.delivery_by_id(job.delivery_id) if job.delivery_id else None
-                )
+                delivery = deliveries.get(job.delivery_id) if job.delivery_id else None
                 row.claimed_by = None
                 if job.deliver and job.result == "retry":
                     row.attempts += 1

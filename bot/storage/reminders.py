@@ -130,18 +130,27 @@ class Reminders:
 
     # -- deliveries ----------------------------------------------------------------------------
 
-    async def delivery(self, key: str) -> ReminderDelivery | None:
-        return await self._s.scalar(
-            select(ReminderDelivery).where(ReminderDelivery.occurrence_key == key)
+    async def by_ids(self, ids: Sequence[int]) -> dict[int, Reminder]:
+        rows = await self._s.scalars(select(Reminder).where(Reminder.id.in_(ids)))
+        return {r.id: r for r in rows}
+
+    async def deliveries_by_key(self, keys: Sequence[str]) -> dict[str, ReminderDelivery]:
+        rows = await self._s.scalars(
+            select(ReminderDelivery).where(ReminderDelivery.occurrence_key.in_(keys))
         )
+        return {d.occurrence_key: d for d in rows}
+
+    async def deliveries_by_id(self, ids: Sequence[int]) -> dict[int, ReminderDelivery]:
+        rows = await self._s.scalars(select(ReminderDelivery).where(ReminderDelivery.id.in_(ids)))
+        return {d.id: d for d in rows}
 
     async def delivery_by_id(self, delivery_id: int) -> ReminderDelivery | None:
         return await self._s.get(ReminderDelivery, delivery_id)
 
-    async def add_delivery(self, delivery: ReminderDelivery) -> ReminderDelivery:
-        self._s.add(delivery)
+    async def add_deliveries(self, deliveries: Sequence[ReminderDelivery]) -> None:
+        """Insert many at once (one round trip where the driver allows); ids are filled in."""
+        self._s.add_all(deliveries)
         await self._s.flush()
-        return delivery
 
     async def mark_done(self, delivery_id: int, user_id: int, now: datetime) -> bool:
         """Log a Done press; False if this person already did (one per person and occurrence)."""
