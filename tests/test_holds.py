@@ -16,6 +16,7 @@ from bot.core import Knotbot
 from bot.holds.timeline import build_timeline
 from bot.messages import MessageRef
 from bot.outbox import MessageGone, RateLimited
+from bot.render import plain_text
 from bot.storage.schema import HoldSession
 from tests.helpers import SLOW, RecordingReplier, command, eventually, press, private_chat, user
 
@@ -379,3 +380,46 @@ async def test_restart_marks_leftover_holds_interrupted_and_fixes_their_message(
     assert "/hold ball-wall" in outbox.edits[0].text
     rows = {r.id: r.status for r in await history(bot)}
     assert rows == {mine.id: "interrupted", alive_elsewhere.id: "running"}
+
+
+async def test_the_closing_frame_waits_out_a_short_rate_limit(bot: Knotbot, clock: ManualClock):
+    replier = RecordingReplier(clock)
+    original = replier.edit
+    limited: list[float] = []
+
+    async def limited_once_at_the_end(message: MessageRef, reply) -> None:  # type: ignore[no-untyped-def]
+        if "Done" in plain_text(reply) and not limited:
+            limited.append(clock.monotonic())
+            raise RateLimited(4.0)
+        await original(message, reply)
+
+    replier.edit = limited_once_at_the_end  # type: ignore[method-assign]
+    active = await start_hold(bot, replier, "shoulder-drop")
+    await clock.run_until(active.task)
+    assert "Done" in replier.edits[-1].text
+    assert replier.edits[-1].at - limited[0] == pytest.approx(4.0)
+
+
+async def test_shutdown_while_the_first_frame_is_being_sent_still_stops_the_hold(
+    bot: Knotbot, clock: ManualClock
+):
+    gate = asyncio.Event()
+    replier = RecordingReplier(clock)
+    original = replier.reply
+
+    async def slow_first_frame(reply):  # type: ignore[no-untyped-def]
+        await gate.wait()
+        return await original(reply)
+
+    replier.reply = slow_first_frame  # type: ignore[method-assign]
+    starting = asyncio.create_task(bot.handle(command("/hold jaw"), replier))
+    await eventually(lambda: bool(bot.services.holds.active))
+    stopping = asyncio.create_task(bot.services.holds.shutdown())
+    await asyncio.sleep(0)
+    gate.set()
+    await starting
+    await stopping
+    assert not bot.services.holds.active
+    assert "because knotbot is restarting" in replier.edits[-1].text
+    (row,) = await history(bot)
+    assert row.status == "interrupted"

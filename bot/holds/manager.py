@@ -135,25 +135,32 @@ class HoldManager:
         timeline = build_timeline(plan, cadence=replier.limits.min_edit_interval, rounds=rounds)
         view = HoldView(hold_id, technique, area, timeline, first_time, notice)
         runner = HoldRunner(view, replier, self._clock)
-        try:
-            message = await runner.open()
-        except BaseException:
-            await self._finish(hold_id, HoldStatus.STOPPED, 0)
-            raise
-        try:
-            async with self._db.transaction() as tx:
-                await tx.holds.set_message(hold_id, message.to_json())
-        except Exception:  # the hold still runs; only a restart could not tidy its message
-            log.warning("hold %s: could not store its message", hold_id, exc_info=True)
         active = ActiveHold(hold_id, chat, user, runner)
-        active.task = asyncio.create_task(self._run(active), name=f"hold-{hold_id}")
+        opened: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        # Registered before the first frame goes out, so a shutdown meanwhile still finds it.
         self._active[hold_id] = active
+        active.task = asyncio.create_task(self._run(active, opened), name=f"hold-{hold_id}")
         self._ensure_heartbeat()
+        await asyncio.shield(opened)  # returns once the first frame is out; raises if it failed
 
-    async def _run(self, active: ActiveHold) -> HoldOutcome | None:
+    async def _run(self, active: ActiveHold, opened: asyncio.Future[None]) -> HoldOutcome | None:
+        try:
+            message = await active.runner.open()
+        except BaseException as exc:
+            self._active.pop(active.hold_id, None)
+            await self._finish(active.hold_id, HoldStatus.STOPPED, 0)
+            if isinstance(exc, asyncio.CancelledError):
+                opened.cancel()
+                raise
+            opened.set_exception(exc)
+            return None
+        opened.set_result(None)
+        # Stored beside the countdown, which must not wait for the database to start.
+        storing = asyncio.create_task(self._store_message(active.hold_id, message))
         outcome: HoldOutcome | None = None
         try:
             outcome = await active.runner.run()
+            await storing
             try:
                 await active.runner.close(outcome)  # the person sees the end first
             finally:
@@ -168,6 +175,13 @@ class HoldManager:
         finally:
             self._active.pop(active.hold_id, None)
         return outcome
+
+    async def _store_message(self, hold_id: int, message: MessageRef) -> None:
+        try:
+            async with self._db.transaction() as tx:
+                await tx.holds.set_message(hold_id, message.to_json())
+        except Exception:  # the hold still runs; only a restart could not tidy its message
+            log.warning("hold %s: could not store its message", hold_id, exc_info=True)
 
     async def _finish(
         self, hold_id: int, status: str, rounds_done: int, ended_at: datetime | None = None

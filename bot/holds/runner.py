@@ -120,7 +120,18 @@ class HoldRunner:
         wait = self._quiet_until - self._clock.monotonic()
         if 0 < wait <= FINAL_EDIT_GRACE:
             await self._clock.sleep_until(self._quiet_until)
-        await self._edit(reply, final=True)
+        for attempt in range(2):  # the closing frame is worth one wait for a rate limit
+            try:
+                await self._replier.edit(self._message, reply)
+                return
+            except RateLimited as exc:
+                if attempt or exc.retry_after > FINAL_EDIT_GRACE:
+                    log.warning("hold %s: closing frame rate limited", self.view.hold_id)
+                    return
+                await self._clock.sleep_until(self._clock.monotonic() + exc.retry_after)
+            except DeliveryError as exc:
+                log.info("hold %s: closing frame not shown (%s)", self.view.hold_id, exc)
+                return
 
     # -- internals -------------------------------------------------------------------------
 
@@ -164,9 +175,9 @@ class HoldRunner:
             self._skipped += 1
             return
         self._shown += 1
-        self._inflight = asyncio.ensure_future(self._edit(reply, final=False))
+        self._inflight = asyncio.ensure_future(self._edit(reply))
 
-    async def _edit(self, reply: Reply, *, final: bool) -> None:
+    async def _edit(self, reply: Reply) -> None:
         assert self._message is not None
         try:
             await self._replier.edit(self._message, reply)
@@ -181,6 +192,4 @@ class HoldRunner:
         except DeliveryError as exc:
             log.warning("hold %s: edit failed (%s), frame skipped", self.view.hold_id, exc)
         except Exception:
-            if final:
-                raise
             log.exception("hold %s: edit failed, frame skipped", self.view.hold_id)
