@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
+from adapters.errors import TokenRejected
 from bot.content import ContentError, load_content
 from bot.logs import configure_logging
 from bot.settings import Settings
@@ -172,6 +173,9 @@ async def _serve(settings: Settings, run_adapter: AdapterMain) -> int:
             loop.add_signal_handler(sig, stop.set)
     try:
         await run_adapter(bot, settings, stop)
+    except TokenRejected as exc:
+        print(f"knotbot: {exc}; check the token (see README).", file=sys.stderr)
+        return EXIT_USAGE
     finally:
         await bot.shutdown()
         await bot.services.db.close()

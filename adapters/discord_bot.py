@@ -25,6 +25,7 @@ from discord import app_commands
 
 from adapters.discord import events
 from adapters.discord.delivery import DiscordOutbox, InteractionReplier, acknowledge
+from adapters.errors import TokenRejected
 from bot.commands.spec import ArgSpec, CommandSpec
 from bot.core import Knotbot
 from bot.messages import Incoming
@@ -42,7 +43,7 @@ LIMITS = PlatformLimits(
     min_edit_interval=3.0,
     sends_per_second=50.0,
     sends_per_chat_per_second=1.0,
-    deduplicates_sends=True,
+    dedup_window=120.0,
 )
 # Above this discord.py raises RateLimited instead of sleeping, so the core can plan (30 is
 # discord.py's minimum).
@@ -107,7 +108,10 @@ class DiscordAdapter:
         finally:
             ready.cancel()
         if self._task.done():
-            self._task.result()  # raises why the client stopped (e.g. LoginFailure)
+            try:
+                self._task.result()  # raises why the client stopped
+            except discord.LoginFailure:
+                raise TokenRejected("Discord rejected KNOTBOT_DISCORD_TOKEN") from None
             raise ConnectionError("the Discord client stopped before it was ready")
         await self.bot.start(PLATFORM, self.outbox)
 

@@ -15,9 +15,10 @@ class PlatformLimits:
     min_edit_interval: float  # seconds between edits of one message (a hold's frame cadence)
     sends_per_second: float  # new messages per second, the whole bot
     sends_per_chat_per_second: float  # new messages per second into one chat
-    # The platform drops a repeated send with the same key (Discord's nonce), so a send that
-    # may have gone out before a crash can safely be repeated.
-    deduplicates_sends: bool = False
+    # For this many seconds the platform drops a repeated send with the same key (Discord's
+    # nonce: a few minutes), so a send that may have gone out before a crash can be repeated
+    # within it. 0: no such thing (Telegram).
+    dedup_window: float = 0.0
 
 
 class DeliveryError(Exception):

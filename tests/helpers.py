@@ -138,7 +138,7 @@ class RecordingOutbox:
     async def send(self, chat: ChatRef, reply: Reply, *, key: str | None = None) -> MessageRef:
         if self.fail is not None and (error := self.fail(chat, key)) is not None:
             raise error
-        if self.limits.deduplicates_sends and key and any(d.key == key for d in self.sent):
+        if self.limits.dedup_window and key and any(d.key == key for d in self.sent):
             return MessageRef(PLATFORM, chat.chat_id, "dup")  # the platform drops the repeat
         self.sent.append(Delivered(chat, reply, key, self.clock.now()))
         return MessageRef(PLATFORM, chat.chat_id, str(next(self._ids)))

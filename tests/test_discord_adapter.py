@@ -519,7 +519,7 @@ async def test_stop_button_stops_the_hold_at_once(
     assert [h.status for h in history] == ["stopped"]
 
 
-async def test_stop_command_stops_my_hold_without_leaving_an_empty_answer(
+async def test_stop_command_stops_my_hold_and_says_so_privately(
     discord_api: DiscordStandIn, holds_adapter: DiscordAdapter
 ) -> None:
     _, hold = await start_hold(discord_api, holds_adapter)
@@ -527,14 +527,10 @@ async def test_stop_command_stops_my_hold_without_leaving_an_empty_answer(
         "stop", user_id=USER_ID, guild_id=GUILD_ID, channel_id=CHANNEL_ID
     )
     await eventually(lambda: "Stopped after 0 of 2 rounds" in shown(hold), within=3)
-
-    # The core answers /stop only through the hold's message; Discord needs an answer, so the
-    # adapter "thinks" and removes that empty answer again.
-    removed = await discord_api.wait_for(
-        "DELETE", rf"/webhooks/{discord_api.app_id}/{re.escape(inj.token)}/messages/@original"
-    )
-    assert removed.status == 204
-    assert (await discord_api.wait_for_callback(inj)).json["type"] == 5
+    answer = await discord_api.wait_for_callback(inj)
+    assert answer.json["type"] == 4
+    assert answer.json["data"]["flags"] == EPHEMERAL
+    assert answer.json["data"]["content"] == "Your hold is stopped."
 
 
 async def test_someone_elses_stop_button_gets_a_private_notice(

@@ -306,7 +306,7 @@ async def test_a_deduplicating_platform_gets_the_same_key_again_after_a_crash(
 ):
     await say(bot, clock, "/remind at 9:30")
     await clock.advance(30 * 60)
-    outbox = RecordingOutbox(clock, limits=PlatformLimits(1.0, 50.0, 1.0, deduplicates_sends=True))
+    outbox = RecordingOutbox(clock, limits=PlatformLimits(1.0, 50.0, 1.0, dedup_window=120.0))
     keys: list[str | None] = []
     outbox.fail = lambda chat, key: keys.append(key)  # type: ignore[assignment, func-returns-value]
     crashing = dispatcher_for(bot, outbox)
@@ -317,10 +317,32 @@ async def test_a_deduplicating_platform_gets_the_same_key_again_after_a_crash(
     crashing._record = crash  # type: ignore[method-assign]
     with pytest.raises(asyncio.CancelledError):
         await crashing.run_once()
-    await clock.advance(3 * 60)
+    await clock.advance(100)  # the claim expired; back within the nonce's window
     await run_until(clock, dispatcher_for(bot, outbox), clock.now())
     assert len(keys) == 2 and keys[0] == keys[1]  # sent again with the same key
     assert len(outbox.sent) == 1  # and the platform kept one
+
+
+async def test_after_the_dedup_window_a_crashed_send_is_not_repeated(
+    bot: Knotbot, clock: ManualClock
+):
+    await say(bot, clock, "/remind at 9:30")
+    await clock.advance(30 * 60)
+    outbox = RecordingOutbox(clock, limits=PlatformLimits(1.0, 50.0, 1.0, dedup_window=120.0))
+    keys: list[str | None] = []
+    outbox.fail = lambda chat, key: keys.append(key)  # type: ignore[assignment, func-returns-value]
+    crashing = dispatcher_for(bot, outbox)
+
+    async def crash(*args: object) -> None:
+        raise asyncio.CancelledError
+
+    crashing._record = crash  # type: ignore[method-assign]
+    with pytest.raises(asyncio.CancelledError):
+        await crashing.run_once()
+    await clock.advance(10 * 60)  # back only after the platform forgot the key
+    await run_until(clock, dispatcher_for(bot, outbox), clock.now())
+    assert len(keys) == 1  # not sent again: it could have arrived twice
+    assert len(outbox.sent) == 1
 
 
 async def test_429_waits_retry_after_then_delivers(bot: Knotbot, clock: ManualClock):

@@ -50,6 +50,7 @@ from telegram.ext import (
     filters,
 )
 
+from adapters.errors import TokenRejected  # PTB's own error quotes the token; ours does not
 from adapters.telegram.delivery import CAPTIONED, PLATFORM, Delivery, chat_id_of
 from adapters.telegram.render import valid_text
 from bot.core import Knotbot
@@ -83,10 +84,6 @@ _TOAST_LIMIT = 200  # characters in a callback query answer
 _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
 _PRESENT = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 _MODERATORS = (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
-
-
-class TokenRejected(RuntimeError):
-    """Telegram refused the token. (PTB's own error quotes the token; this one does not.)"""
 
 
 @dataclass(frozen=True)

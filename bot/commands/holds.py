@@ -84,6 +84,7 @@ async def stop(ctx: Context) -> None:
         return
     running.runner.stop()
     await running.runner.ended.wait()
+    await ctx.replier.notice("Your hold is stopped.")
 
 
 async def on_control_button(ctx: Context, action: actions.Action) -> None:

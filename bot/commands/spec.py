@@ -26,5 +26,3 @@ class CommandSpec:
     handler: Handler
     arg: ArgSpec | None = None
     usage: str = ""  # an example, for /help
-    community_only: bool = False
-    moderator_only: bool = False

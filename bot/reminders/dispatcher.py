@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class DispatchSettings:
     grace: timedelta = timedelta(minutes=30)  # how late a catch-up may still be
-    lease: timedelta = timedelta(minutes=2)  # a claim expires after this
+    lease: timedelta = timedelta(seconds=90)  # a claim expires after this
     max_sleep: float = 60.0  # look again at least this often (other processes add reminders)
     batch: int = 200
     max_attempts: int = 5  # transient failures per occurrence
@@ -137,7 +137,7 @@ class Dispatcher:
         self.settings = settings or DispatchSettings()
         limits = outbox.limits
         self._pacer = Pacer(limits.sends_per_second, limits.sends_per_chat_per_second, clock)
-        self._dedup = limits.deduplicates_sends
+        self._dedup_window = timedelta(seconds=limits.dedup_window)
         self._wake = asyncio.Event()
         self._stopping = False
         self.stats = DispatchStats()
@@ -198,7 +198,7 @@ class Dispatcher:
                 return 0
             quiet = await self._quiet_users(tx.session, rows, now)
             jobs = [self._plan(row, now, quiet) for row in rows]
-            await self._prepare(tx, jobs)
+            await self._prepare(tx, jobs, now)
         deliver = [j for j in jobs if j.deliver]
         if deliver:
             semaphore = asyncio.Semaphore(self.settings.concurrency)
@@ -233,7 +233,7 @@ class Dispatcher:
             deliver = False
         return _Job(row, schedule, zone, occurrence, following, deliver)
 
-    async def _prepare(self, tx: Tx, jobs: list[_Job]) -> None:
+    async def _prepare(self, tx: Tx, jobs: list[_Job], now: datetime) -> None:
         """Write (or find) each job's delivery row, deciding on resends after a crash."""
         keys = {occurrence_key(job.row.id, job.occurrence): job for job in jobs}
         existing = await tx.reminders.deliveries_by_key(list(keys))
@@ -251,18 +251,29 @@ class Dispatcher:
                     occurrence_at=job.occurrence,
                     kind=job.row.kind,
                     status=DeliveryStatus.SENDING if job.deliver else job.skip_status,
+                    attempted_at=now if job.deliver else None,
                     text_index=job.text_index,
                 )
                 fresh.append((job, delivery))
                 job.skip_status = ""
-            elif found.status == DeliveryStatus.SENDING and job.deliver and not self._dedup:
-                found.status = DeliveryStatus.UNCERTAIN  # maybe sent before a crash: not twice
-                job.deliver, job.skip_status = False, ""
-            elif found.status in (DeliveryStatus.SENDING, DeliveryStatus.RETRYING) and job.deliver:
-                found.status = DeliveryStatus.SENDING
-                job.delivery_id, job.text_index = found.id, found.text_index
-            else:
-                job.deliver, job.skip_status = False, ""  # already settled
+                continue
+            job.skip_status = ""
+            if not job.deliver or found.status not in (
+                DeliveryStatus.SENDING,
+                DeliveryStatus.RETRYING,
+            ):
+                job.deliver = False  # already settled
+                continue
+            crashed = found.status == DeliveryStatus.SENDING
+            attempted = found.attempted_at or found.occurrence_at
+            if crashed and now - attempted > self._dedup_window:
+                # It may have gone out before a crash, and the platform would not drop a
+                # repeat any more: better missing one than sending it twice.
+                found.status = DeliveryStatus.UNCERTAIN
+                job.deliver = False
+                continue
+            found.status, found.attempted_at = DeliveryStatus.SENDING, now
+            job.delivery_id, job.text_index = found.id, found.text_index
         await tx.reminders.add_deliveries([d for _, d in fresh])
         for job, delivery in fresh:
             job.delivery_id = delivery.id

@@ -99,6 +99,9 @@ class ReminderService:
     # -- the dispatcher --------------------------------------------------------------------
 
     def start(self, platform: str, outbox: Outbox) -> Dispatcher:
+        """Run the platform's dispatcher (once; a second call returns the running one)."""
+        if platform in self.dispatchers:
+            return self.dispatchers[platform]
         dispatcher = Dispatcher(
             platform=platform,
             outbox=outbox,
@@ -123,6 +126,7 @@ class ReminderService:
             with contextlib.suppress(asyncio.CancelledError):
                 await asyncio.wait_for(task, timeout=30)
         self._tasks.clear()
+        self.dispatchers.clear()
 
     # -- zones -----------------------------------------------------------------------------
 

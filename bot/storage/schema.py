@@ -171,6 +171,7 @@ class ReminderDelivery(Base):
     kind: Mapped[str] = mapped_column(String(32))
     # sending (outcome unknown), sent, retrying, skipped, failed, uncertain
     status: Mapped[str] = mapped_column(String(16))
+    attempted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     message_ref: Mapped[str | None] = mapped_column(Text, nullable=True)
     text_index: Mapped[int] = mapped_column(Integer, default=-1)

@@ -61,6 +61,7 @@ def upgrade() -> None:
         sa.Column("occurrence_at", sa.DateTime(), nullable=False),
         sa.Column("kind", sa.String(32), nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("attempted_at", sa.DateTime(), nullable=True),
         sa.Column("sent_at", sa.DateTime(), nullable=True),
         sa.Column("message_ref", sa.Text(), nullable=True),
         sa.Column("text_index", sa.Integer(), nullable=False),
