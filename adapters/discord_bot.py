@@ -26,7 +26,7 @@ from discord import app_commands
 from adapters.discord import events
 from adapters.discord.delivery import DiscordOutbox, InteractionReplier, acknowledge
 from adapters.errors import TokenRejected
-from bot.commands.spec import ArgSpec, CommandSpec
+from bot.commands.spec import ArgSpec, CommandSpec, SubcommandSpec
 from bot.core import Knotbot
 from bot.messages import Incoming
 from bot.outbox import PlatformLimits
@@ -142,9 +142,15 @@ class DiscordAdapter:
         where = f"server {guild_id}" if guild_id else "all servers"
         log.info("synced %d slash commands to %s", len(synced), where)
 
-    async def on_command(self, interaction: discord.Interaction, name: str, args: str) -> None:
+    async def on_command(
+        self,
+        interaction: discord.Interaction,
+        name: str,
+        args: str,
+        options: dict[str, str] | None = None,
+    ) -> None:
         role = self.settings.discord_moderator_role_id
-        await self._handle(interaction, events.command(interaction, name, args, role))
+        await self._handle(interaction, events.command(interaction, name, args, role, options))
 
     async def on_unknown_command(self, interaction: discord.Interaction) -> None:
         """A command synced by an older version: the core answers it like a typed one."""
@@ -225,8 +231,13 @@ class _KnotTree(app_commands.CommandTree[_KnotClient]):
         await super().on_error(interaction, error)
 
 
-def _slash_command(adapter: DiscordAdapter, spec: CommandSpec) -> app_commands.Command:
-    """A slash command for one core command: at most one string option, its ArgSpec."""
+def _slash_command(
+    adapter: DiscordAdapter, spec: CommandSpec
+) -> app_commands.Command | app_commands.Group:
+    """A slash command for one core command: at most one string option, its ArgSpec; a command
+    with subcommands becomes a group (`/tip share tip: area:`)."""
+    if spec.subcommands:
+        return _group(adapter, spec)
     arg = spec.arg
     description = spec.description[:DESCRIPTION_LIMIT]
     if arg is None:
@@ -271,6 +282,75 @@ def _completer(
         return await adapter.complete(arg.complete, current)
 
     return complete
+
+
+def _group(adapter: DiscordAdapter, spec: CommandSpec) -> app_commands.Group:
+    group = app_commands.Group(
+        name=spec.name, description=spec.description[:DESCRIPTION_LIMIT], allowed_contexts=CONTEXTS
+    )
+    for sub in spec.subcommands:
+        group.add_command(_subcommand(adapter, spec.name, sub))
+    return group
+
+
+def _subcommand(adapter: DiscordAdapter, parent: str, sub: SubcommandSpec) -> app_commands.Command:
+    """`/tip share tip:<text> area:<spot>` reaches the core as Command("tip", "share <text>",
+    {"area": spot}): the same as the typed `/tip share <text> area:<spot>`."""
+    arg, option = sub.arg, sub.option
+
+    async def forward(
+        interaction: discord.Interaction, value: str | None, extra: str | None
+    ) -> None:
+        options = {option.name: extra} if option is not None and extra else {}
+        await adapter.on_command(interaction, parent, f"{sub.name} {value or ''}", options)
+
+    if arg is not None and option is not None:
+        if arg.required:
+
+            async def run(
+                interaction: discord.Interaction, value: str, extra: str | None = None
+            ) -> None:
+                await forward(interaction, value, extra)
+        else:
+
+            async def run(  # type: ignore[misc]
+                interaction: discord.Interaction, value: str | None = None, extra: str | None = None
+            ) -> None:
+                await forward(interaction, value, extra)
+    elif arg is not None or option is not None:
+        single = arg or option
+        assert single is not None
+        to_extra = arg is None
+        if single.required:
+
+            async def run(interaction: discord.Interaction, value: str) -> None:  # type: ignore[misc]
+                await forward(interaction, None if to_extra else value, value if to_extra else None)
+        else:
+
+            async def run(interaction: discord.Interaction, value: str | None = None) -> None:  # type: ignore[misc]
+                await forward(interaction, None if to_extra else value, value if to_extra else None)
+    else:
+
+        async def run(interaction: discord.Interaction) -> None:  # type: ignore[misc]
+            await forward(interaction, None, None)
+
+    names, descriptions = {}, {}
+    if arg is not None or option is not None:
+        first = arg or option
+        assert first is not None
+        names["value"], descriptions["value"] = first.name, first.description[:DESCRIPTION_LIMIT]
+    if arg is not None and option is not None:
+        names["extra"], descriptions["extra"] = option.name, option.description[:DESCRIPTION_LIMIT]
+    if names:
+        app_commands.rename(**names)(run)
+        app_commands.describe(**descriptions)(run)
+    command = app_commands.Command(
+        name=sub.name, description=sub.description[:DESCRIPTION_LIMIT], callback=run
+    )
+    for parameter, spec in (("value", arg or option), ("extra", option if arg else None)):
+        if spec is not None and spec.complete:
+            command.autocomplete(parameter)(_completer(adapter, spec))
+    return command
 
 
 async def run_discord(bot: Knotbot, settings: Settings, stop: asyncio.Event) -> None:

@@ -26,6 +26,13 @@ REMINDER_PRESET = "rn"  # rn:<preset>          a new reminder from a suggestion
 REMINDER_LIST = "rl"  # rl                   show my reminders
 TIMEZONE = "tz"  # tz:<zone name> or tz:here <zone name>
 QUIET = "q"  # q:<preset>
+TIP_THANKS = "tt"  # tt:<tip id>
+TIP_REPORT = "tr"  # tr:<tip id>
+TIP_APPROVE = "ta"  # ta:<tip id>
+TIP_REJECT = "tj"  # tj:<tip id>
+TIP_REMOVE = "tx"  # tx:<tip id>       a moderator takes an approved tip down
+TIP_DELETE = "td"  # td:<tip id>       its author deletes it
+TIP_MORE = "tn"  # tn                  another random tip
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,7 @@ from bot.storage import Database
 if TYPE_CHECKING:
     from bot.holds.manager import HoldManager
     from bot.reminders.service import ReminderService
+    from bot.tips.service import TipService
 
 
 @dataclass
@@ -27,6 +29,7 @@ class Services:
     clock: Clock
     holds: HoldManager
     reminders: ReminderService
+    tips: TipService
 
 
 @dataclass
@@ -50,6 +53,10 @@ class Context:
     @property
     def args(self) -> str:
         return self.event.args if isinstance(self.event, Command) else ""
+
+    @property
+    def options(self) -> Mapping[str, str]:
+        return self.event.options if isinstance(self.event, Command) else {}
 
     @property
     def pressed(self) -> ButtonPress | None:

@@ -23,6 +23,8 @@ from bot.reminders.service import ReminderService
 from bot.settings import Settings
 from bot.storage import Database, DatabaseUnavailable
 from bot.text import shorten
+from bot.tips.messages import tip_of_the_day
+from bot.tips.service import TIP_OF_THE_DAY, TipService
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,10 @@ class Knotbot:
             default_zone=settings.default_timezone,
             dispatch=dispatch or DispatchSettings(grace=grace),
         )
+        tips = TipService(
+            content=content, db=db, clock=clock, default_zone=settings.default_timezone
+        )
+        reminders.compose[TIP_OF_THE_DAY] = self._tip_of_the_day
         self.services = Services(
             settings=settings,
             content=content,
@@ -61,6 +67,7 @@ class Knotbot:
             clock=clock,
             holds=holds,
             reminders=reminders,
+            tips=tips,
         )
 
     @property
@@ -156,6 +163,10 @@ class Knotbot:
     @staticmethod
     def _fuzzy(needle: str, choices: list[tuple[str, str]]) -> list[str]:
         return difflib.get_close_matches(needle, [c[1] for c in choices], n=5, cutoff=0.6)
+
+    async def _tip_of_the_day(self, community_id: int | None) -> Reply | None:
+        tip = await self.services.tips.feature(community_id)
+        return tip_of_the_day(self.services.content, tip) if tip else None
 
     async def start(self, platform: str, outbox: Outbox) -> None:
         """Called by an adapter once connected: fix up what a restart left behind, and start

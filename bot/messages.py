@@ -9,6 +9,7 @@ user-supplied text can never inject markup or mentions.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
@@ -66,6 +67,9 @@ class Command:
     user: UserRef
     name: str  # without the slash, lower case
     args: str = ""
+    # Named values from platforms with typed options (Discord's `area:`); text platforms put
+    # everything in `args`, where handlers also look.
+    options: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.clock import Clock
+from bot.clock import Clock, ManualClock
 from bot.messages import ButtonPress, ChatKind, ChatRef, Command, MessageRef, Reply, UserRef
 from bot.outbox import DeliveryError, PlatformLimits
+from bot.reminders.dispatcher import Dispatcher
 from bot.render import plain_text
 
 PLATFORM = "memory"
@@ -145,3 +146,16 @@ class RecordingOutbox:
 
     async def edit(self, message: MessageRef, reply: Reply) -> None:
         self.edits.append((message, reply))
+
+
+async def run_until(clock: ManualClock, dispatcher: Dispatcher, moment: datetime) -> None:
+    """Act like the dispatcher's loop, stepping the manual clock from due time to due time."""
+    while True:
+        await clock.run_until(asyncio.ensure_future(dispatcher.run_once()))
+        due = await dispatcher.next_due()
+        if due is None or due > moment:
+            break
+        if due > clock.now():
+            await clock.advance((due - clock.now()).total_seconds())
+    if moment > clock.now():
+        await clock.advance((moment - clock.now()).total_seconds())

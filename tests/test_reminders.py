@@ -31,6 +31,7 @@ from tests.helpers import (
     group_chat,
     press,
     private_chat,
+    run_until,
     user,
 )
 
@@ -52,20 +53,6 @@ async def say(bot: Knotbot, clock: ManualClock, text: str, **kw: object) -> Reco
     replier = RecordingReplier(clock)
     await bot.handle(command(text, **kw), replier)  # type: ignore[arg-type]
     return replier
-
-
-async def run_until(clock: ManualClock, dispatcher: Dispatcher, moment: datetime) -> None:
-    """Act like the dispatcher's loop, but step the manual clock from due time to due time."""
-    while True:
-        await clock.run_until(asyncio.ensure_future(dispatcher.run_once()))
-        async with dispatcher._db.transaction() as tx:
-            due = await tx.reminders.next_due("memory")
-        if due is None or due > moment:
-            break
-        if due > clock.now():
-            await clock.advance((due - clock.now()).total_seconds())
-    if moment > clock.now():
-        await clock.advance((moment - clock.now()).total_seconds())
 
 
 def local_times(sent: list[Delivered], zone: str = "UTC") -> list[str]:

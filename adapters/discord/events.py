@@ -57,12 +57,16 @@ def user_of(interaction: discord.Interaction, moderator_role_id: int | None) -> 
 
 
 def command(
-    interaction: discord.Interaction, name: str, args: str, moderator_role_id: int | None
+    interaction: discord.Interaction,
+    name: str,
+    args: str,
+    moderator_role_id: int | None,
+    options: dict[str, str] | None = None,
 ) -> Command | None:
     chat, user = chat_of(interaction), user_of(interaction, moderator_role_id)
     if chat is None or user is None:
         return None
-    return Command(chat, user, name.lower(), args.strip())
+    return Command(chat, user, name.lower(), args.strip(), options or {})
 
 
 def raw_command(interaction: discord.Interaction, moderator_role_id: int | None) -> Command | None:

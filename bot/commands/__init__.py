@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from bot import actions
-from bot.commands import basics, holds, knot, reminders
-from bot.commands.spec import ArgSpec, CommandSpec
+from bot.commands import basics, holds, knot, reminders, tips
+from bot.commands.spec import ArgSpec, CommandSpec, SubcommandSpec
 from bot.context import Context
 from bot.messages import ReplyBuilder, bullets, note, text
 
@@ -81,6 +81,45 @@ COMMANDS: tuple[CommandSpec, ...] = (
         ArgSpec("how_long", "e.g. until tomorrow, for 3 days, off"),
         usage="<until tomorrow | for 3 days | off>",
     ),
+    CommandSpec(
+        "tip",
+        "Community tips: share, browse, thank",
+        tips.tip,
+        ArgSpec("what", "share <your tip>, random, top, area <spot>, mine, pending"),
+        usage="share <your tip> | random | top | area <spot> | mine",
+        subcommands=(
+            SubcommandSpec(
+                "share",
+                "Share what helps you",
+                ArgSpec("tip", "Your tip, in your own words (no links)", required=True),
+                ArgSpec("area", "The spot it helps", complete="areas"),
+            ),
+            SubcommandSpec("random", "A random tip from this community"),
+            SubcommandSpec("top", "The most thanked tips"),
+            SubcommandSpec(
+                "area",
+                "Tips for one spot",
+                option=ArgSpec("area", "The spot", required=True, complete="areas"),
+            ),
+            SubcommandSpec("mine", "Your tips, to delete one"),
+            SubcommandSpec("pending", "Moderators: tips waiting for review"),
+            SubcommandSpec(
+                "remove",
+                "Moderators: take a tip down",
+                ArgSpec("number", "The tip's number", required=True),
+            ),
+            SubcommandSpec(
+                "moderation",
+                "Moderators: tips wait for review (on) or show at once (off)",
+                ArgSpec("on_or_off", "on or off", required=True),
+            ),
+            SubcommandSpec(
+                "daily",
+                "Moderators: a tip of the day here at a time, or off",
+                ArgSpec("time", "e.g. 09:00, or off", required=True),
+            ),
+        ),
+    ),
     CommandSpec("safety", "When to see a professional", basics.safety),
 )
 
@@ -91,6 +130,7 @@ ALIASES: dict[str, str] = {
     "reminder": "remind",
     "tz": "timezone",
     "snooze": "quiet",
+    "tips": "tip",
 }
 
 ACTIONS: dict[str, ActionHandler] = {
@@ -110,6 +150,13 @@ ACTIONS: dict[str, ActionHandler] = {
     actions.REMINDER_PRESET: reminders.on_preset_button,
     actions.TIMEZONE: reminders.on_timezone_button,
     actions.QUIET: reminders.on_quiet_button,
+    actions.TIP_THANKS: tips.on_tip_button,
+    actions.TIP_REPORT: tips.on_tip_button,
+    actions.TIP_APPROVE: tips.on_tip_button,
+    actions.TIP_REJECT: tips.on_tip_button,
+    actions.TIP_REMOVE: tips.on_tip_button,
+    actions.TIP_DELETE: tips.on_tip_button,
+    actions.TIP_MORE: tips.on_tip_button,
 }
 
 BY_NAME: dict[str, CommandSpec] = {c.name: c for c in COMMANDS}

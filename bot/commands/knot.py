@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot import actions
 from bot.content.models import Area
 from bot.context import Context
-from bot.messages import Button, Reply, ReplyBuilder, bullets, text
+from bot.messages import Block, Button, Reply, ReplyBuilder, bullets, text
 from bot.presenters import area_reply, areas_list, technique_reply
+from bot.storage import DatabaseUnavailable
 from bot.text import shorten
+from bot.tips.messages import knot_section
+
+log = logging.getLogger(__name__)
 
 
 async def knot(ctx: Context) -> None:
@@ -36,7 +44,14 @@ async def free_text_reply(ctx: Context, said: str) -> Reply:
 
 
 async def show_area(ctx: Context, area: Area) -> Reply:
-    return area_reply(ctx.content, area)
+    """The spot's techniques; in a community, its best-thanked tips under them."""
+    extra: list[Block] = []
+    if ctx.chat.is_community:
+        try:
+            extra = knot_section(ctx.content, await ctx.services.tips.for_area(ctx.chat, area.id))
+        except (SQLAlchemyError, OSError, DatabaseUnavailable) as exc:  # techniques still help
+            log.warning("community tips unavailable for /knot: %s", exc)
+    return area_reply(ctx.content, area, extra)
 
 
 def _not_found(ctx: Context, query: str, suggestions: tuple[Area, ...]) -> Reply:

@@ -20,9 +20,24 @@ class ArgSpec:
 
 
 @dataclass(frozen=True)
+class SubcommandSpec:
+    """`/tip share <text> area:<spot>`: a word after the command, its text, a named option.
+
+    Text platforms send it all as one line; platforms with typed options (Discord) show a
+    subcommand with fields and hand the core `args="share <text>"` and `options={"area": ...}`.
+    """
+
+    name: str
+    description: str
+    arg: ArgSpec | None = None
+    option: ArgSpec | None = None
+
+
+@dataclass(frozen=True)
 class CommandSpec:
     name: str
     description: str  # one line, shown in menus (Telegram and Discord allow up to 100 chars)
     handler: Handler
     arg: ArgSpec | None = None
     usage: str = ""  # an example, for /help
+    subcommands: tuple[SubcommandSpec, ...] = ()

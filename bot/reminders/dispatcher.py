@@ -22,13 +22,14 @@ import asyncio
 import json
 import logging
 import random
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock, sleep_or_wake
 from bot.content import ContentLibrary
-from bot.messages import ChatKind, ChatRef, MessageRef
+from bot.messages import ChatKind, ChatRef, MessageRef, Reply
 from bot.outbox import Outbox, RateLimited, RecipientGone
 from bot.reminders.messages import reminder_reply
 from bot.reminders.schedule import Schedule, latest_at_or_before, next_after
@@ -37,6 +38,11 @@ from bot.storage.reminders import DeliveryStatus, ReminderStatus
 from bot.storage.schema import Reminder, ReminderDelivery, User
 
 log = logging.getLogger(__name__)
+
+
+# Builds the message for a reminder kind that is not a plain prompt (the tip of the day), from
+# the reminder's community; None means there is nothing to post this time.
+Composer = Callable[[int | None], Awaitable[Reply | None]]
 
 
 @dataclass(frozen=True)
@@ -127,6 +133,7 @@ class Dispatcher:
         owner: str,
         settings: DispatchSettings | None = None,
         record_lateness: bool = False,
+        compose: Mapping[str, Composer] | None = None,
     ) -> None:
         self.platform = platform
         self._outbox = outbox
@@ -142,6 +149,7 @@ class Dispatcher:
         self._stopping = False
         self.stats = DispatchStats()
         self._record_lateness = record_lateness
+        self._compose = compose or {}
         self._batch = max(1, min(self.settings.batch, int(limits.sends_per_second * 60)))
 
     def use_content(self, content: ContentLibrary) -> None:
@@ -162,7 +170,7 @@ class Dispatcher:
             try:
                 while not self._stopping and await self.run_once():
                     pass
-                due = await self._next_due()
+                due = await self.next_due()
                 failures = 0
             except Exception:
                 failures += 1
@@ -179,7 +187,8 @@ class Dispatcher:
                 wait = min(wait, max(0.0, (due - self._clock.now()).total_seconds()))
             await sleep_or_wake(self._clock, self._clock.monotonic() + wait, self._wake)
 
-    async def _next_due(self) -> datetime | None:
+    async def next_due(self) -> datetime | None:
+        """When the earliest of this platform's reminders is due (None: nothing scheduled)."""
         async with self._db.transaction() as tx:
             return await tx.reminders.next_due(self.platform)
 
@@ -278,20 +287,36 @@ class Dispatcher:
         for job, delivery in fresh:
             job.delivery_id = delivery.id
 
+    def _prompt(self, job: _Job) -> Reply:
+        assert job.delivery_id is not None
+        return reminder_reply(
+            self._content,
+            kind_id=job.row.kind,
+            text_index=job.text_index,
+            delivery_id=job.delivery_id,
+            reminder_id=job.row.id,
+            schedule=job.schedule,
+            zone=job.zone,
+            shared=job.row.community_id is not None,
+        )
+
     async def _send(self, job: _Job, semaphore: asyncio.Semaphore) -> None:
         row = job.row
         chat = ChatRef(row.platform, row.chat_id, ChatKind(row.chat_kind))
         assert job.delivery_id is not None
-        reply = reminder_reply(
-            self._content,
-            kind_id=row.kind,
-            text_index=job.text_index,
-            delivery_id=job.delivery_id,
-            reminder_id=row.id,
-            schedule=job.schedule,
-            zone=job.zone,
-            shared=row.community_id is not None,
-        )
+        composer = self._compose.get(row.kind)
+        if composer is not None:
+            try:
+                composed = await composer(row.community_id)
+            except Exception as exc:
+                job.result, job.error = "retry", f"composing failed: {exc}"
+                return
+            if composed is None:
+                job.result = "empty"
+                return
+            reply = composed
+        else:
+            reply = self._prompt(job)
         key = occurrence_key(row.id, job.occurrence)
         for _ in range(self.settings.max_rate_limit_retries + 1):
             await self._clock.sleep_until(self._pacer.reserve(f"{chat.kind}:{chat.chat_id}"))
@@ -357,7 +382,9 @@ class Dispatcher:
                     if self._record_lateness:
                         sent_at = job.sent_at or now
                         self.stats.lateness.append((sent_at - job.occurrence).total_seconds())
-                elif not job.deliver:
+                elif not job.deliver or job.result == "empty":
+                    if delivery is not None and job.result == "empty":
+                        delivery.status = DeliveryStatus.SKIPPED
                     self.stats.skipped += 1
                 row.attempts = 0
                 row.occurrence_at = job.next_occurrence

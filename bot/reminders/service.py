@@ -20,7 +20,7 @@ from bot.clock import Clock
 from bot.content import ContentLibrary
 from bot.messages import ChatKind, ChatRef, UserRef
 from bot.outbox import Outbox
-from bot.reminders.dispatcher import Dispatcher, DispatchSettings
+from bot.reminders.dispatcher import Composer, Dispatcher, DispatchSettings
 from bot.reminders.parse import ReminderRequest
 from bot.reminders.schedule import Schedule, ScheduleKind, next_after
 from bot.storage import Database, Tx
@@ -90,6 +90,8 @@ class ReminderService:
         self._dispatch = dispatch
         self.dispatchers: dict[str, Dispatcher] = {}
         self._tasks: list[asyncio.Task[None]] = []
+        # Reminder kinds whose message is composed elsewhere (the tip of the day).
+        self.compose: dict[str, Composer] = {}
 
     def use_content(self, content: ContentLibrary) -> None:
         self._content = content
@@ -110,6 +112,7 @@ class ReminderService:
             clock=self._clock,
             owner=self._owner,
             settings=self._dispatch,
+            compose=self.compose,
         )
         self.dispatchers[platform] = dispatcher
         self._tasks.append(asyncio.create_task(dispatcher.run(), name=f"reminders-{platform}"))

@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.holds import Holds
 from bot.storage.reminders import Reminders
+from bot.storage.tips import Tips
 from bot.storage.users import Communities, Users
 
 
@@ -16,3 +17,4 @@ class Tx:
         self.communities = Communities(session)
         self.holds = Holds(session)
         self.reminders = Reminders(session)
+        self.tips = Tips(session)

@@ -83,6 +83,10 @@ class Community(Base):
     name: Mapped[str] = mapped_column(String(100), default="")
     timezone: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Tips: shared tips wait for a moderator unless this is off.
+    moderation: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The shared reminder (kind tip-of-the-day) that posts a tip every day, if any.
+    tip_of_the_day_id: Mapped[int | None] = mapped_column(Id, nullable=True)
 
 
 class HoldSession(Base):
@@ -189,3 +193,44 @@ class ReminderDone(Base):
     )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     done_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Tip(Base):
+    """A tip a member shared with their community (or a curated one from content)."""
+
+    __tablename__ = "tips"
+    __table_args__ = (
+        UniqueConstraint("community_id", "text_key"),
+        Index("ix_tips_community_status", "community_id", "status", "thanks"),
+        Index("ix_tips_author", "author_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    author_name: Mapped[str] = mapped_column(String(100))  # as they were called when sharing
+    text: Mapped[str] = mapped_column(Text)
+    text_key: Mapped[str] = mapped_column(String(64))  # for spotting the same tip twice
+    area: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    status: Mapped[str] = mapped_column(String(16))  # pending, approved, rejected, removed, hidden
+    curated: Mapped[bool] = mapped_column(Boolean, default=False)
+    thanks: Mapped[int] = mapped_column(Integer, default=0)
+    reports: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    featured_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class TipVote(Base):
+    """One person's Thanks or Report on a tip (once each)."""
+
+    __tablename__ = "tip_votes"
+    __table_args__ = (UniqueConstraint("tip_id", "user_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    tip_id: Mapped[int] = mapped_column(ForeignKey("tips.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))  # thanks, report
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
