@@ -496,3 +496,24 @@ async def test_two_dispatchers_on_one_database_send_every_occurrence_exactly_onc
     assert len(expected) >= 40 * 6
     assert set(keys) == expected, "an occurrence was lost"
     assert a.stats.sent > 0 and b.stats.sent > 0
+
+
+async def test_stop_on_a_snoozed_copy_stops_the_series_and_snooze_works_once(
+    bot: Knotbot, clock: ManualClock
+):
+    await say(bot, clock, "/remind at 9:30")
+    outbox = RecordingOutbox(clock)
+    dispatcher = dispatcher_for(bot, outbox)
+    await run_until(clock, dispatcher, datetime(2026, 3, 2, 9, 31, tzinfo=UTC))
+    snooze = outbox.sent[0].reply.all_buttons[1].action
+    replier = RecordingReplier(clock)
+    await bot.handle(press(snooze), replier)
+    await bot.handle(press(snooze), replier)
+    assert replier.notices == ["Already snoozed until 09:46."]
+    await run_until(clock, dispatcher, datetime(2026, 3, 2, 9, 50, tzinfo=UTC))
+    assert len(outbox.sent) == 2
+    stop = outbox.sent[1].reply.all_buttons[2].action
+    await bot.handle(press(stop), replier)
+    assert replier.last.startswith("Paused: Relax break, daily at 09:30.")
+    await run_until(clock, dispatcher, datetime(2026, 3, 4, 12, 0, tzinfo=UTC))
+    assert len(outbox.sent) == 2

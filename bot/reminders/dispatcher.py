@@ -294,7 +294,7 @@ class Dispatcher:
             kind_id=job.row.kind,
             text_index=job.text_index,
             delivery_id=job.delivery_id,
-            reminder_id=job.row.id,
+            reminder_id=job.row.snooze_of or job.row.id,  # Stop stops the series, not a copy
             schedule=job.schedule,
             zone=job.zone,
             shared=job.row.community_id is not None,

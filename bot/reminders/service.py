@@ -246,11 +246,14 @@ class ReminderService:
         return row
 
     async def pause(self, ref: UserRef, reminder_id: int) -> ReminderView:
+        """Pause a reminder, and drop any snoozed copy of it still to come."""
         async with self._db.transaction() as tx:
             row = await self._owned(tx, ref, reminder_id)
             row.status = ReminderStatus.PAUSED
             row.next_due_at = None
             row.claimed_by = None
+            for copy in await tx.reminders.snoozed_copies(row.id):
+                copy.status, copy.next_due_at = ReminderStatus.FINISHED, None
             return view(row)
 
     async def resume(self, ref: UserRef, reminder_id: int) -> ReminderView:
@@ -344,6 +347,11 @@ class ReminderService:
             if found is None or source is None:
                 raise ReminderRefused("That reminder no longer exists.")
             row = await self._owned(tx, ref, source.id)
+            series = row.snooze_of or row.id
+            pending = await tx.reminders.snoozed_copies(series)
+            if pending and pending[0].occurrence_at is not None:
+                local = pending[0].occurrence_at.astimezone(ZoneInfo(row.timezone))
+                raise ReminderRefused(f"Already snoozed until {local:%H:%M}.")
             at = now + SNOOZE
             copy = Reminder(
                 user_id=row.user_id,
@@ -359,7 +367,7 @@ class ReminderService:
                 occurrence_at=at,
                 attempts=0,
                 last_text_index=found.text_index,
-                snooze_of=row.snooze_of or row.id,
+                snooze_of=series,
                 created_at=now,
             )
             await tx.reminders.add(copy)

@@ -67,6 +67,15 @@ class Reminders:
         )
         return rows.all()
 
+    async def snoozed_copies(self, reminder_id: int) -> Sequence[Reminder]:
+        """Snoozed copies of a reminder that are still to come."""
+        rows = await self._s.scalars(
+            select(Reminder).where(
+                Reminder.snooze_of == reminder_id, Reminder.status == ReminderStatus.ACTIVE
+            )
+        )
+        return rows.all()
+
     async def delete(self, reminder_id: int) -> None:
         await self._s.execute(delete(Reminder).where(Reminder.id == reminder_id))
 
