@@ -102,10 +102,13 @@ class ManualClock:
         return task.result()
 
     def _wake_next(self) -> None:
-        deadline, _, fut = heapq.heappop(self._sleepers)
+        """Move to the earliest deadline and wake everyone sleeping until then."""
+        deadline = self._sleepers[0][0]
         self._mono = max(self._mono, deadline)
-        if not fut.done():
-            fut.set_result(None)
+        while self._sleepers and self._sleepers[0][0] <= deadline:
+            _, _, fut = heapq.heappop(self._sleepers)
+            if not fut.done():
+                fut.set_result(None)
 
     def _drop_cancelled(self) -> None:
         while self._sleepers and self._sleepers[0][2].done():

@@ -386,9 +386,10 @@ async def test_sends_are_paced_to_the_platform_limits(
     await run_until(clock, dispatcher_for(bot, outbox), clock.now())
     assert len(outbox.sent) == 61
     times = sorted(d.at for d in outbox.sent)
-    assert (times[-1] - times[0]).total_seconds() == pytest.approx(2.0, abs=0.1)
-    for a, b in itertools.pairwise(times):
-        assert (b - a).total_seconds() >= 1 / 30 - 1e-6
+    for i, first in enumerate(times):  # never more than 30 in any one second
+        in_a_second = [t for t in times[i:] if (t - first).total_seconds() < 1.0]
+        assert len(in_a_second) <= 30
+    assert (times[-1] - times[0]).total_seconds() < 2.5  # and no slower than the limit asks
     p0 = sorted(d.at for d in outbox.sent if d.chat.chat_id == "p0")
     assert (p0[1] - p0[0]).total_seconds() >= 1.0
 

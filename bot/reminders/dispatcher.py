@@ -22,6 +22,7 @@ import asyncio
 import json
 import logging
 import random
+from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -72,28 +73,38 @@ def choose_text(count: int, last: int, seed: str) -> int:
 
 
 class Pacer:
-    """Spaces sends to a platform's overall and per-chat rates; a 429 pauses everything."""
+    """Spaces sends to a platform's rates: at most `per_second` sends in any one-second window
+    (so a burst may go at once, then the window must pass) and one send per chat per
+    1/`per_chat_per_second` seconds; a 429 pauses everything for its retry-after.
+
+    Slots are reserved in call order (earliest due first) and never earlier than the slot
+    before, so a send never overtakes one that was due before it.
+    """
 
     def __init__(self, per_second: float, per_chat_per_second: float, clock: Clock) -> None:
-        self._gap = 1.0 / per_second
+        size = max(1, int(per_second))
+        self._window_seconds = size / per_second
+        self._window: deque[float] = deque(maxlen=size)  # the last `size` reserved slots
         self._chat_gap = 1.0 / per_chat_per_second
         self._clock = clock
-        self._next = 0.0
+        self._last = 0.0
         self._chat_next: dict[str, float] = {}
 
     def reserve(self, chat: str) -> float:
-        """The monotonic moment this chat's next send may go out (reserved now, in call order)."""
+        """The monotonic moment this chat's next send may go out."""
         now = self._clock.monotonic()
-        slot = max(now, self._next)
-        at = max(slot, self._chat_next.get(chat, 0.0))
-        self._next = slot + self._gap
+        at = max(now, self._last, self._chat_next.get(chat, 0.0))
+        if len(self._window) == self._window.maxlen:
+            at = max(at, self._window[0] + self._window_seconds)
+        self._window.append(at)
+        self._last = at
         self._chat_next[chat] = at + self._chat_gap
         if len(self._chat_next) > 10_000:  # forget chats whose slot has passed
             self._chat_next = {k: v for k, v in self._chat_next.items() if v > now}
         return at
 
     def hold_off(self, seconds: float) -> None:
-        self._next = max(self._next, self._clock.monotonic() + seconds)
+        self._last = max(self._last, self._clock.monotonic() + seconds)
 
 
 @dataclass
