@@ -96,7 +96,7 @@ class ManualClock:
             deadline = self.next_deadline
             if deadline is None or deadline > end:
                 # Nothing sleeps on this clock: the task waits for real I/O. Give it a moment.
-                await asyncio.sleep(0.005)
+                await asyncio.wait({task}, timeout=0.002)
                 continue
             self._wake_next()
         return task.result()

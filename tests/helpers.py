@@ -11,7 +11,7 @@ from datetime import datetime
 from bot.clock import Clock, ManualClock
 from bot.messages import ButtonPress, ChatKind, ChatRef, Command, MessageRef, Reply, UserRef
 from bot.outbox import DeliveryError, PlatformLimits
-from bot.reminders.dispatcher import Dispatcher
+from bot.reminders.dispatcher import Dispatcher, run_simulated
 from bot.render import plain_text
 
 PLATFORM = "memory"
@@ -149,13 +149,5 @@ class RecordingOutbox:
 
 
 async def run_until(clock: ManualClock, dispatcher: Dispatcher, moment: datetime) -> None:
-    """Act like the dispatcher's loop, stepping the manual clock from due time to due time."""
-    while True:
-        await clock.run_until(asyncio.ensure_future(dispatcher.run_once()))
-        due = await dispatcher.next_due()
-        if due is None or due > moment:
-            break
-        if due > clock.now():
-            await clock.advance((due - clock.now()).total_seconds())
-    if moment > clock.now():
-        await clock.advance((moment - clock.now()).total_seconds())
+    """Send what falls due up to `moment`, the manual clock jumping between due times."""
+    await run_simulated(dispatcher, clock, moment)

@@ -26,9 +26,10 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.clock import Clock, sleep_or_wake
+from bot.clock import Clock, ManualClock, sleep_or_wake
 from bot.content import ContentLibrary
 from bot.messages import ChatKind, ChatRef, MessageRef, Reply
 from bot.outbox import Outbox, RateLimited, RecipientGone
@@ -36,7 +37,7 @@ from bot.reminders.messages import reminder_reply
 from bot.reminders.schedule import Schedule, latest_at_or_before, next_after
 from bot.storage import Database, Tx
 from bot.storage.reminders import DeliveryStatus, ReminderStatus
-from bot.storage.schema import Reminder, ReminderDelivery, User
+from bot.storage.schema import Reminder, User
 
 log = logging.getLogger(__name__)
 
@@ -257,24 +258,25 @@ class Dispatcher:
         """Write (or find) each job's delivery row, deciding on resends after a crash."""
         keys = {occurrence_key(job.row.id, job.occurrence): job for job in jobs}
         existing = await tx.reminders.deliveries_by_key(list(keys))
-        fresh: list[tuple[_Job, ReminderDelivery]] = []
+        fresh: list[dict[str, object]] = []
         for key, job in keys.items():
             found = existing.get(key)
             if found is None:
                 kind = self._content.reminder_kinds.get(job.row.kind)
                 count = len(kind.texts) if kind else 1
                 job.text_index = choose_text(count, job.row.last_text_index, key)
-                delivery = ReminderDelivery(
-                    reminder_id=job.row.id,
-                    user_id=job.row.user_id,
-                    occurrence_key=key,
-                    occurrence_at=job.occurrence,
-                    kind=job.row.kind,
-                    status=DeliveryStatus.SENDING if job.deliver else job.skip_status,
-                    attempted_at=now if job.deliver else None,
-                    text_index=job.text_index,
+                fresh.append(
+                    {
+                        "reminder_id": job.row.id,
+                        "user_id": job.row.user_id,
+                        "occurrence_key": key,
+                        "occurrence_at": job.occurrence,
+                        "kind": job.row.kind,
+                        "status": DeliveryStatus.SENDING if job.deliver else job.skip_status,
+                        "attempted_at": now if job.deliver else None,
+                        "text_index": job.text_index,
+                    }
                 )
-                fresh.append((job, delivery))
                 job.skip_status = ""
                 continue
             job.skip_status = ""
@@ -294,9 +296,9 @@ class Dispatcher:
                 continue
             found.status, found.attempted_at = DeliveryStatus.SENDING, now
             job.delivery_id, job.text_index = found.id, found.text_index
-        await tx.reminders.add_deliveries([d for _, d in fresh])
-        for job, delivery in fresh:
-            job.delivery_id = delivery.id
+        ids = await tx.reminders.add_deliveries(fresh)
+        for key, job in keys.items():
+            job.delivery_id = ids.get(key, job.delivery_id)
 
     def _prompt(self, job: _Job) -> Reply:
         assert job.delivery_id is not None
@@ -351,57 +353,92 @@ class Dispatcher:
         """Record every outcome and advance every schedule, in one transaction."""
         now = self._clock.now()
         gone_chats: set[str] = set()
-        async with self._db.transaction() as tx:
-            rows = await tx.reminders.by_ids([job.row.id for job in jobs])
-            deliveries = await tx.reminders.deliveries_by_id(
-                [job.delivery_id for job in jobs if job.delivery_id is not None]
-            )
-            for job in jobs:
-                row = rows.get(job.row.id)
-                if row is None:  # deleted meanwhile
-                    continue
-                delivery = deliveries.get(job.delivery_id) if job.delivery_id else None
-                row.claimed_by = None
-                if job.deliver and job.result == "retry":
-                    row.attempts += 1
-                    if (
-                        row.attempts < self.settings.max_attempts
-                        and now - job.occurrence < self.settings.grace
-                    ):
-                        row.next_due_at = now + timedelta(seconds=30 * 2 ** (row.attempts - 1))
-                        if delivery is not None:
-                            delivery.status = DeliveryStatus.RETRYING
-                        log.info("reminder %s: send failed (%s); retrying", row.id, job.error)
-                        continue
-                    if delivery is not None:
-                        delivery.status = DeliveryStatus.FAILED
+        reminders: list[dict[str, Any]] = []
+        deliveries: list[dict[str, Any]] = []
+        for job in jobs:
+            row = job.row
+            change: dict[str, Any] = {
+                "id": row.id,
+                "claimed_by": None,
+                "attempts": 0,
+                "occurrence_at": job.next_occurrence,
+                "next_due_at": job.next_occurrence,
+                "last_text_index": row.last_text_index,
+                "status": ReminderStatus.ACTIVE if job.next_occurrence else ReminderStatus.FINISHED,
+            }
+            outcome: dict[str, Any] | None = None
+            if job.deliver and job.result == "retry":
+                attempts = row.attempts + 1
+                if (
+                    attempts < self.settings.max_attempts
+                    and now - job.occurrence < self.settings.grace
+                ):
+                    change.update(
+                        attempts=attempts,
+                        occurrence_at=job.occurrence,
+                        next_due_at=now + timedelta(seconds=30 * 2 ** (attempts - 1)),
+                        status=ReminderStatus.ACTIVE,
+                    )
+                    outcome = {"status": DeliveryStatus.RETRYING}
+                    log.info("reminder %s: send failed (%s); retrying", row.id, job.error)
+                else:
+                    outcome = {"status": DeliveryStatus.FAILED}
                     self.stats.failed += 1
                     log.warning("reminder %s: giving up on this occurrence (%s)", row.id, job.error)
-                elif job.deliver and job.result == "gone":
-                    if delivery is not None:
-                        delivery.status = DeliveryStatus.FAILED
-                    gone_chats.add(row.chat_id)
-                    self.stats.failed += 1
-                    continue
-                elif job.deliver and job.result == "sent":
-                    if delivery is not None:
-                        delivery.status = DeliveryStatus.SENT
-                        delivery.sent_at = job.sent_at
-                        delivery.message_ref = job.message.to_json() if job.message else None
-                    row.last_text_index = job.text_index
-                    self.stats.sent += 1
-                    if self._record_lateness:
-                        sent_at = job.sent_at or now
-                        self.stats.lateness.append((sent_at - job.occurrence).total_seconds())
-                elif not job.deliver or job.result == "empty":
-                    if delivery is not None and job.result == "empty":
-                        delivery.status = DeliveryStatus.SKIPPED
-                    self.stats.skipped += 1
-                row.attempts = 0
-                row.occurrence_at = job.next_occurrence
-                row.next_due_at = job.next_occurrence
-                if job.next_occurrence is None:
-                    row.status = ReminderStatus.FINISHED
+            elif job.deliver and job.result == "gone":
+                outcome = {"status": DeliveryStatus.FAILED}
+                gone_chats.add(row.chat_id)  # every reminder to this chat pauses, below
+                self.stats.failed += 1
+                change = {**change, "occurrence_at": job.occurrence, "next_due_at": None}
+            elif job.deliver and job.result == "sent":
+                message = job.message.to_json() if job.message else None
+                outcome = {
+                    "status": DeliveryStatus.SENT,
+                    "sent_at": job.sent_at,
+                    "message_ref": message,
+                }
+                change["last_text_index"] = job.text_index
+                self.stats.sent += 1
+                if self._record_lateness:
+                    sent_at = job.sent_at or now
+                    self.stats.lateness.append((sent_at - job.occurrence).total_seconds())
+            else:
+                if job.result == "empty":
+                    outcome = {"status": DeliveryStatus.SKIPPED}
+                self.stats.skipped += 1
+            reminders.append(change)
+            if outcome is not None and job.delivery_id is not None:
+                deliveries.append(
+                    {"id": job.delivery_id, "sent_at": None, "message_ref": None, **outcome}
+                )
+        async with self._db.transaction() as tx:
+            current = await tx.reminders.statuses([job.row.id for job in jobs])
+            # Deleted meanwhile: nothing to do. Paused or blocked meanwhile: leave it so.
+            await tx.reminders.update_many(
+                [c for c in reminders if current.get(c["id"]) == ReminderStatus.ACTIVE]
+            )
+            await tx.reminders.update_many(
+                [
+                    {"id": c["id"], "claimed_by": None}
+                    for c in reminders
+                    if c["id"] in current and current[c["id"]] != ReminderStatus.ACTIVE
+                ]
+            )
+            await tx.reminders.update_deliveries(deliveries)
             for chat_id in gone_chats:
                 paused = await tx.reminders.block_chat(self.platform, chat_id)
                 log.info("recipient %s is gone; paused %d reminder(s)", chat_id, paused)
+
+
+async def run_simulated(dispatcher: Dispatcher, clock: ManualClock, until: datetime) -> None:
+    """Drive a dispatcher on a manual clock up to `until` (tests and benchmarks): the same steps
+    as `Dispatcher.run`, with the clock jumping from one due time to the next."""
+    while True:
+        await clock.run_until(asyncio.ensure_future(dispatcher.run_once()))
+        due = await dispatcher.next_due()
+        if due is None or due > until:
+            break
+        if due > clock.now():
+            await clock.advance((due - clock.now()).total_seconds())
+    if until > clock.now():
+        await clock.advance((until - clock.now()).total_seconds())

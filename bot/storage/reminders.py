@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -109,9 +110,13 @@ class Reminders:
                 .with_for_update(skip_locked=True)
             )
         ).all()
-        for row in rows:
-            row.next_due_at = lease_until
-            row.claimed_by = owner
+        if rows:
+            await self._s.execute(
+                update(Reminder)
+                .where(Reminder.id.in_([r.id for r in rows]))
+                .values(next_due_at=lease_until, claimed_by=owner)
+                .execution_options(synchronize_session=False)
+            )
         return rows
 
     async def block_chat(self, platform: str, chat_id: str) -> int:
@@ -139,9 +144,20 @@ class Reminders:
 
     # -- deliveries ----------------------------------------------------------------------------
 
-    async def by_ids(self, ids: Sequence[int]) -> dict[int, Reminder]:
-        rows = await self._s.scalars(select(Reminder).where(Reminder.id.in_(ids)))
-        return {r.id: r for r in rows}
+    async def statuses(self, ids: Sequence[int]) -> dict[int, str]:
+        rows = await self._s.execute(
+            select(Reminder.id, Reminder.status).where(Reminder.id.in_(ids))
+        )
+        return {row_id: status for row_id, status in rows}
+
+    async def update_many(self, changes: Sequence[dict[str, Any]]) -> None:
+        """Update reminders by primary key in one statement (same keys in every dict)."""
+        if changes:
+            await self._s.execute(update(Reminder), list(changes))
+
+    async def update_deliveries(self, changes: Sequence[dict[str, Any]]) -> None:
+        if changes:
+            await self._s.execute(update(ReminderDelivery), list(changes))
 
     async def deliveries_by_key(self, keys: Sequence[str]) -> dict[str, ReminderDelivery]:
         rows = await self._s.scalars(
@@ -156,10 +172,17 @@ class Reminders:
     async def delivery_by_id(self, delivery_id: int) -> ReminderDelivery | None:
         return await self._s.get(ReminderDelivery, delivery_id)
 
-    async def add_deliveries(self, deliveries: Sequence[ReminderDelivery]) -> None:
-        """Insert many at once (one round trip where the driver allows); ids are filled in."""
-        self._s.add_all(deliveries)
-        await self._s.flush()
+    async def add_deliveries(self, deliveries: Sequence[dict[str, Any]]) -> dict[str, int]:
+        """Insert many at once; returns their ids by occurrence key."""
+        if not deliveries:
+            return {}
+        result = await self._s.execute(
+            insert(ReminderDelivery).returning(
+                ReminderDelivery.id, ReminderDelivery.occurrence_key
+            ),
+            list(deliveries),
+        )
+        return {key: delivery_id for delivery_id, key in result}
 
     async def mark_done(self, delivery_id: int, user_id: int, now: datetime) -> bool:
         """Log a Done press; False if this person already did (one per person and occurrence)."""

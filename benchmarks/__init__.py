@@ -1,0 +1,1 @@
+"""Benchmarks: speed and memory goals live here, not in timed tests."""
