@@ -11,6 +11,7 @@ import getpass
 import itertools
 import sys
 import threading
+from pathlib import Path
 from typing import TextIO
 
 from bot.core import Knotbot
@@ -28,8 +29,9 @@ _CLEAR_LINES = "\x1b[{n}F\x1b[J"  # cursor up n lines to column 0, clear to the 
 class ConsoleScreen:
     """Everything printed, and what the numbers typed next refer to."""
 
-    def __init__(self, out: TextIO, *, live: bool) -> None:
+    def __init__(self, out: TextIO, *, live: bool, files: Path | None = None) -> None:
         self._out = out
+        self._files = files or Path.cwd()  # where attachments (charts, exports) are written
         self._live = live  # a terminal: frames may rewrite themselves
         self._ids = itertools.count(1)
         self._choices: list[Button] = []
@@ -42,7 +44,12 @@ class ConsoleScreen:
 
     def show(self, reply: Reply) -> MessageRef:
         ref = MessageRef(PLATFORM, "local", str(next(self._ids)))
-        self._write(plain_text(reply) + "\n\n", ref)
+        shown = plain_text(reply)
+        if reply.attachment is not None:  # a terminal shows files by their path
+            path = self._files / reply.attachment.filename
+            path.write_bytes(reply.attachment.data)
+            shown += f"\n\n[file] {path.resolve()}"
+        self._write(shown + "\n\n", ref)
         self._take_choices(reply)
         return ref
 

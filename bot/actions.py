@@ -33,6 +33,7 @@ TIP_REJECT = "tj"  # tj:<tip id>
 TIP_REMOVE = "tx"  # tx:<tip id>       a moderator takes an approved tip down
 TIP_DELETE = "td"  # td:<tip id>       its author deletes it
 TIP_MORE = "tn"  # tn                  another random tip
+FORGET = "fg"  # fg:keep | fg:delete | fg:cancel
 
 
 @dataclass(frozen=True)

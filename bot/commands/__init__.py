@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from bot import actions
-from bot.commands import basics, holds, knot, reminders, tips
+from bot.commands import basics, holds, knot, privacy, progress, reminders, tips
 from bot.commands.spec import ArgSpec, CommandSpec, SubcommandSpec
 from bot.context import Context
 from bot.messages import ReplyBuilder, bullets, note, text
@@ -120,6 +120,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
             ),
         ),
     ),
+    CommandSpec("progress", "Your last four weeks as a chart", progress.progress),
+    CommandSpec("export", "Get everything knotbot stores about you", privacy.export),
+    CommandSpec("forget", "Delete everything knotbot stores about you", privacy.forget),
     CommandSpec("safety", "When to see a professional", basics.safety),
 )
 
@@ -157,6 +160,7 @@ ACTIONS: dict[str, ActionHandler] = {
     actions.TIP_REMOVE: tips.on_tip_button,
     actions.TIP_DELETE: tips.on_tip_button,
     actions.TIP_MORE: tips.on_tip_button,
+    actions.FORGET: privacy.on_forget_button,
 }
 
 BY_NAME: dict[str, CommandSpec] = {c.name: c for c in COMMANDS}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from bot import actions
 from bot.content.models import Area, Technique
 from bot.context import Context
@@ -83,7 +85,7 @@ async def stop(ctx: Context) -> None:
         await ctx.answer(ReplyBuilder().add(text("You have no hold running here.")).build())
         return
     running.runner.stop()
-    await running.runner.ended.wait()
+    await asyncio.wait({running.task}, timeout=15)  # its message says "Stopped" first
     await ctx.replier.notice("Your hold is stopped.")
 
 
@@ -99,7 +101,7 @@ async def on_control_button(ctx: Context, action: actions.Action) -> None:
         return
     if action.verb == actions.HOLD_STOP:
         running.runner.stop()
-        await running.runner.ended.wait()
+        await asyncio.wait({running.task}, timeout=15)
     elif action.verb == actions.HOLD_PAUSE:
         running.runner.pause()
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.holds import Holds
+from bot.storage.personal import Personal
 from bot.storage.reminders import Reminders
 from bot.storage.tips import Tips
 from bot.storage.users import Communities, Users
@@ -18,3 +19,4 @@ class Tx:
         self.holds = Holds(session)
         self.reminders = Reminders(session)
         self.tips = Tips(session)
+        self.personal = Personal(session)
