@@ -12,6 +12,7 @@ import contextlib
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,7 @@ from adapters.errors import TokenRejected
 from bot.content import ContentError, load_content
 from bot.logs import configure_logging
 from bot.settings import Settings
+from bot.status import Check
 from bot.storage import Database, DatabaseUnavailable
 
 if TYPE_CHECKING:
@@ -49,6 +51,8 @@ def _parser() -> argparse.ArgumentParser:
     check = content_sub.add_parser("check", help="validate a content folder")
     check.add_argument("folder", nargs="?", type=Path, help="default: KNOTBOT_CONTENT_DIR")
 
+    sub.add_parser("status", help="check the database, reminder lag and the platforms")
+
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_sub.add_parser("upgrade", help="apply pending database migrations")
@@ -66,7 +70,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"  {field}: {err['msg']}", file=sys.stderr)  # never the value: it may be secret
         return EXIT_USAGE
     secrets = [s.get_secret_value() for s in (settings.discord_token, settings.telegram_token) if s]
-    configure_logging(settings.log_level, secrets)
+    level = settings.log_level
+    if args.command == "console" and "log_level" not in settings.model_fields_set:
+        level = "WARNING"  # the conversation is on stdout; keep stderr for trouble
+    configure_logging(level, secrets, settings.log_format)
 
     try:
         match args.command:
@@ -74,6 +81,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _content_check(args.folder or settings.content_dir)
             case "db":
                 return asyncio.run(_db_upgrade(settings))
+            case "status":
+                return asyncio.run(_status(settings))
             case "console":
                 return asyncio.run(_console(settings, args.name))
             case "run":
@@ -112,11 +121,35 @@ async def _db_upgrade(settings: Settings) -> int:
     return EXIT_OK
 
 
+async def _status(settings: Settings) -> int:
+    from adapters import probes
+    from bot.status import database_checks
+
+    db = Database(settings.database_url)
+    try:
+        checks = await database_checks(db, datetime.now(UTC))
+    finally:
+        await db.close()
+    try:
+        content = load_content(settings.content_dir)
+        checks.append(Check("content", True, f"valid ({len(content.techniques)} techniques)"))
+    except ContentError as exc:
+        checks.append(
+            Check("content", False, f"{len(exc.problems)} problem(s): knotbot content check")
+        )
+    checks += await asyncio.gather(probes.telegram(settings), probes.discord(settings))
+    for check in checks:
+        print(f"{'ok  ' if check.ok else 'FAIL'}  {check.name:<10} {check.detail}")
+    return EXIT_OK if all(c.ok for c in checks) else EXIT_FAIL
+
+
 async def _open(settings: Settings, db_attempts: int = 1) -> Knotbot | None:
     from bot.app import open_bot
 
     try:
-        return await open_bot(settings, db_attempts=db_attempts)
+        return await open_bot(
+            settings, db_attempts=db_attempts, db_retry_delay=settings.db_connect_retry_seconds
+        )
     except ContentError as exc:
         print(f"knotbot will not start with broken content.\n{exc.report()}", file=sys.stderr)
     except DatabaseUnavailable as exc:
@@ -163,7 +196,7 @@ def _run_platform(settings: Settings, platform: str) -> int:
 
 async def _serve(settings: Settings, run_adapter: AdapterMain) -> int:
     """Run an adapter until SIGINT/SIGTERM, then let it shut down gracefully."""
-    bot = await _open(settings, db_attempts=12)
+    bot = await _open(settings, db_attempts=settings.db_connect_attempts)
     if bot is None:
         return EXIT_FAIL
     stop = asyncio.Event()
@@ -171,6 +204,8 @@ async def _serve(settings: Settings, run_adapter: AdapterMain) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):  # not on Windows
             loop.add_signal_handler(sig, stop.set)
+    with contextlib.suppress(NotImplementedError, AttributeError):  # SIGHUP: reload content
+        loop.add_signal_handler(signal.SIGHUP, bot.reload_content, settings.content_dir)
     try:
         await run_adapter(bot, settings, stop)
     except TokenRejected as exc:

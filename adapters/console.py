@@ -139,6 +139,10 @@ class Console:
                 text = line.strip()
                 if text in ("/quit", "/exit"):
                     break
+                if text == "/reload":  # the console's user runs the bot: an operator command
+                    problem = self._bot.reload_content(self._bot.services.settings.content_dir)
+                    self.screen.line(problem.report() if problem else "(Content reloaded.)")
+                    continue
                 event = self.to_event(text)
                 if event is not None:
                     await self._bot.handle(event, self._replier)

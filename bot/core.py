@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import difflib
 import logging
+import time
 from datetime import timedelta
+from pathlib import Path
 from zoneinfo import available_timezones
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -13,9 +15,10 @@ from bot import actions
 from bot.clock import Clock, SystemClock
 from bot.commands import ACTIONS, ALIASES, BY_NAME, COMMANDS, CommandSpec
 from bot.commands.knot import free_text_reply
-from bot.content import ContentLibrary
+from bot.content import ContentError, ContentLibrary, load_content
 from bot.context import Context, Services
 from bot.holds.manager import HoldManager
+from bot.logs import fields
 from bot.messages import ButtonPress, Command, Incoming, Reply, ReplyBuilder, text
 from bot.outbox import DeliveryError, Outbox, Replier
 from bot.reminders.dispatcher import DispatchSettings
@@ -78,19 +81,62 @@ class Knotbot:
     async def handle(self, event: Incoming, replier: Replier) -> None:
         """Answer one event. Never raises for bad input or a database outage: the user is told."""
         ctx = Context(self.services, event, replier)
+        started = time.perf_counter()
+        outcome = "ok"
         try:
             if isinstance(event, Command):
                 await self._command(ctx, event)
             else:
                 await self._button(ctx, event)
         except DeliveryError as exc:
-            log.info("could not answer %s: %s", type(event).__name__, exc)
+            outcome = "undelivered"
+            log.info("could not answer: %s", exc, extra=fields(platform=event.chat.platform))
         except (DatabaseUnavailable, SQLAlchemyError, OSError) as exc:
-            log.warning("database trouble while handling %s: %s", type(event).__name__, exc)
+            outcome = "database_down"
+            log.warning("database trouble: %s", type(exc).__name__)
             await self._say(replier, _DB_DOWN)
         except Exception:
-            log.exception("failed to handle %s", type(event).__name__)
+            outcome = "error"
+            log.exception("failed to handle an event")
             await self._say(replier, _OOPS)
+        finally:
+            self._log_event(event, outcome, time.perf_counter() - started)
+
+    @staticmethod
+    def _log_event(event: Incoming, outcome: str, seconds: float) -> None:
+        """One line per event; what people wrote only at DEBUG level."""
+        if isinstance(event, Command):
+            known = ALIASES.get(event.name, event.name) if event.name else "text"
+            what = {"command": known if (known in BY_NAME or known == "text") else "unknown"}
+        else:
+            what = {"button": actions.parse(event.action).verb[:8]}
+        log.info(
+            "handled",
+            extra=fields(
+                **what,
+                platform=event.chat.platform,
+                chat=event.chat.kind.value,
+                outcome=outcome,
+                ms=round(seconds * 1000, 1),
+            ),
+        )
+        if log.isEnabledFor(logging.DEBUG) and isinstance(event, Command):
+            log.debug("said", extra=fields(args=shorten(event.args, 200)))
+
+    def reload_content(self, folder: Path) -> ContentError | None:
+        """Swap in new content without a restart; invalid content keeps the old (returned)."""
+        try:
+            content = load_content(folder)
+        except ContentError as exc:
+            log.error("content not reloaded, keeping the old: %s", exc.report())
+            return exc
+        services = self.services
+        services.content = content
+        services.holds.use_content(content)
+        services.reminders.use_content(content)
+        services.tips.use_content(content)
+        log.info("content reloaded", extra=fields(folder=str(folder)))
+        return None
 
     async def _command(self, ctx: Context, event: Command) -> None:
         name = event.name.lower()

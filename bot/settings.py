@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
@@ -23,9 +24,14 @@ class Settings(BaseSettings):
     content_dir: Path = SHIPPED_CONTENT
     default_timezone: str = "UTC"
     log_level: str = "INFO"
+    # "text": one key=value line per event; "json": one JSON object per line.
+    log_format: Literal["text", "json"] = "text"
     # Names this process in the database (which holds it runs). Give each process its own
     # when several run on one machine.
     instance_id: str = Field(default_factory=lambda: socket.gethostname()[:40] or "knotbot")
+    # At start, an unreachable database is tried this many times, this many seconds apart.
+    db_connect_attempts: int = Field(default=12, ge=1, le=1000)
+    db_connect_retry_seconds: float = Field(default=5.0, ge=0.0, le=300.0)
     # A reminder missed while the bot was down is still sent if it is at most this late.
     reminder_grace_minutes: int = Field(default=30, ge=0, le=24 * 60)
 
@@ -37,6 +43,10 @@ class Settings(BaseSettings):
     discord_dev_guild_id: int | None = None
     # Members with this role may moderate, besides those with Manage Server.
     discord_moderator_role_id: int | None = None
+    # Sharding for large bots: how many shards in all, and which of them this process runs
+    # ("0,1"). Unset: one process runs every shard Discord recommends.
+    discord_shard_count: int | None = Field(default=None, ge=1)
+    discord_shard_ids: str | None = None
 
     # Telegram
     telegram_token: SecretStr | None = None
@@ -56,6 +66,19 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r} (try e.g. Europe/Berlin)") from exc
         return value
+
+    @field_validator("discord_shard_ids")
+    @classmethod
+    def _shard_list(cls, value: str | None) -> str | None:
+        if value is not None and not all(p.strip().isdigit() for p in value.split(",")):
+            raise ValueError("use shard numbers separated by commas, like 0,1")
+        return value
+
+    @property
+    def shard_ids(self) -> list[int] | None:
+        if not self.discord_shard_ids:
+            return None
+        return [int(p) for p in self.discord_shard_ids.split(",")]
 
     @field_validator("log_level")
     @classmethod

@@ -89,6 +89,20 @@ class Database:
         except (OSError, ConnectionError) as exc:
             raise DatabaseUnavailable(f"cannot reach the database at {safe_url(self.url)}") from exc
 
+    async def revisions(self) -> tuple[str | None, str | None]:
+        """(the database's schema revision, the newest this code knows)."""
+        from alembic.runtime.migration import MigrationContext
+        from alembic.script import ScriptDirectory
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        head = ScriptDirectory.from_config(config).get_current_head()
+        async with self.engine.connect() as conn:
+            current = await conn.run_sync(
+                lambda sync: MigrationContext.configure(sync).get_current_revision()
+            )
+        return current, head
+
     async def close(self) -> None:
         await self.engine.dispose()
 
