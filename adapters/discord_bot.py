@@ -187,20 +187,28 @@ class DiscordAdapter:
             await replier.finish()
 
 
-class _KnotClient(discord.Client):
+class _KnotClient(discord.AutoShardedClient):
+    """Runs every shard Discord recommends, or the ones this process is given
+    (KNOTBOT_DISCORD_SHARD_IDS of KNOTBOT_DISCORD_SHARD_COUNT) when a bot outgrows one process."""
+
     def __init__(self, adapter: DiscordAdapter, *, guild_ready_timeout: float) -> None:
         intents = discord.Intents.none()
         intents.guilds = True  # server names and roles; no privileged intents
+        settings = adapter.settings
         super().__init__(
             intents=intents,
             allowed_mentions=discord.AllowedMentions.none(),  # nothing the bot says pings
             guild_ready_timeout=guild_ready_timeout,
             max_ratelimit_timeout=MAX_RATELIMIT_WAIT,
+            shard_count=settings.discord_shard_count,
+            shard_ids=settings.shard_ids,
         )
         self._adapter = adapter
 
     async def setup_hook(self) -> None:
-        await self._adapter.sync_commands()
+        shard_ids = self._adapter.settings.shard_ids
+        if shard_ids is None or 0 in shard_ids:  # one process registers the commands
+            await self._adapter.sync_commands()
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         if interaction.type is discord.InteractionType.component:

@@ -280,6 +280,17 @@ async def test_commands_go_to_the_dev_server_only_when_one_is_set(
     assert not discord_api.calls_matching("PUT", rf"/applications/{discord_api.app_id}/commands")
 
 
+async def test_a_process_running_one_shard_of_two_identifies_as_that_shard(
+    discord_api: DiscordStandIn, content: ContentLibrary, db: Database
+) -> None:
+    settings = settings_for(discord_api, discord_shard_count=2, discord_shard_ids="1")
+    async with running(Knotbot(settings=settings, content=content, db=db)):
+        await discord_api.wait_until_identified()
+    assert [p["shard"] for p in discord_api.identify_payloads] == [[1, 2]]
+    # Commands are registered by the process that runs shard 0, not by every process.
+    assert not discord_api.calls_matching("PUT", rf"/applications/{discord_api.app_id}/commands")
+
+
 async def test_run_discord_serves_until_stop_then_disconnects(
     discord_api: DiscordStandIn, content: ContentLibrary, db: Database
 ) -> None:
