@@ -20,6 +20,7 @@ async def open_bot(
     clock: Clock | None = None,
     db_attempts: int = 1,
     db_retry_delay: float = 5.0,
+    db: Database | None = None,
 ) -> Knotbot:
     """Load content (ContentError if invalid), reach and migrate the database, build the core.
 
@@ -27,7 +28,7 @@ async def open_bot(
     its database waits for it instead of crashing.
     """
     content = load_content(settings.content_dir)
-    db = Database(settings.database_url)
+    db = db or Database(settings.database_url)
     for attempt in range(1, db_attempts + 1):
         try:
             await db.ping()

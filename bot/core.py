@@ -7,7 +7,6 @@ import logging
 import time
 from datetime import timedelta
 from pathlib import Path
-from zoneinfo import available_timezones
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -23,6 +22,7 @@ from bot.messages import ButtonPress, Command, Incoming, Reply, ReplyBuilder, te
 from bot.outbox import DeliveryError, Outbox, Replier
 from bot.reminders.dispatcher import DispatchSettings
 from bot.reminders.service import ReminderService
+from bot.reminders.zones import zone_names
 from bot.settings import Settings
 from bot.storage import Database, DatabaseUnavailable
 from bot.text import shorten
@@ -190,25 +190,18 @@ class Knotbot:
             if kind == "holdables":
                 choices = [(a.name, a.id) for a in content.areas] + choices
         elif kind == "timezones":
-            zones = sorted(available_timezones())
-            choices = [(z, z) for z in zones]
+            choices = [(z, z) for z in zone_names()]
         else:
             return []
         if needle:
             matching = [c for c in choices if needle in c[0].lower() or needle in c[1].lower()]
-            fuzzy = [
-                c for c in choices if c not in matching and c[1] in self._fuzzy(needle, choices)
-            ]
-            choices = matching + fuzzy
-        unique: list[tuple[str, str]] = []
-        for choice in choices:
-            if choice[1] not in (c[1] for c in unique):
-                unique.append(choice)
+            if len(matching) < limit:  # a typo: add the closest few (one pass over the names)
+                close = set(difflib.get_close_matches(needle, [c[1] for c in choices], n=5))
+                matching += [c for c in choices if c[1] in close and c not in matching]
+            choices = matching
+        seen: set[str] = set()
+        unique = [c for c in choices if not (c[1] in seen or seen.add(c[1]))]
         return unique[:limit]
-
-    @staticmethod
-    def _fuzzy(needle: str, choices: list[tuple[str, str]]) -> list[str]:
-        return difflib.get_close_matches(needle, [c[1] for c in choices], n=5, cutoff=0.6)
 
     async def _tip_of_the_day(self, community_id: int | None) -> Reply | None:
         tip = await self.services.tips.feature(community_id)

@@ -110,3 +110,16 @@ async def test_reaping_takes_own_leftovers_and_stale_holds_but_not_live_ones(any
             platform="telegram", owner="p1", stale_before=now - timedelta(minutes=2), now=now
         )
     assert {r.id for r in reaped} == {made["mine"], made["stale"]}
+
+
+async def test_migrations_build_exactly_the_tables_the_code_declares(any_db: Database):
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from bot.storage.schema import Base
+
+    async with any_db.engine.connect() as conn:
+        differences = await conn.run_sync(
+            lambda sync: compare_metadata(MigrationContext.configure(sync), Base.metadata)
+        )
+    assert differences == []

@@ -10,7 +10,7 @@ from bot import actions
 from bot.context import Context
 from bot.messages import Button, ButtonStyle, Reply, ReplyBuilder, bullets, note, text
 from bot.reminders.describe import moment_text, schedule_text
-from bot.reminders.messages import reminder_reply
+from bot.reminders.messages import reminder_reply_for
 from bot.reminders.parse import ParseError, parse_request
 from bot.reminders.schedule import resolve
 from bot.reminders.service import ReminderRefused, ReminderView
@@ -73,8 +73,7 @@ async def remind(ctx: Context) -> None:
 async def _create(ctx: Context, spec: str) -> None:
     service = ctx.services.reminders
     now = ctx.services.clock.now()
-    _, _, user = await service.list_for(ctx.user, ctx.chat)
-    zone = service.zone_of(user)
+    zone, chosen = await service.user_zone(ctx.user)
     try:
         request = parse_request(spec, now=now, zone=zone)
         created = await service.create(ctx.user, ctx.chat, request)
@@ -86,7 +85,7 @@ async def _create(ctx: Context, spec: str) -> None:
     except ReminderRefused as exc:
         await ctx.answer(_say(str(exc)))
         return
-    await ctx.answer(_created_reply(ctx, created, now, default_zone=user.timezone is None))
+    await ctx.answer(_created_reply(ctx, created, now, default_zone=not chosen))
 
 
 def _created_reply(
@@ -117,9 +116,9 @@ def _created_reply(
 async def _change(ctx: Context, reminder_id: int, spec: str) -> None:
     service = ctx.services.reminders
     now = ctx.services.clock.now()
-    _, _, user = await service.list_for(ctx.user, ctx.chat)
+    zone, _ = await service.user_zone(ctx.user)
     try:
-        request = parse_request(spec, now=now, zone=service.zone_of(user))
+        request = parse_request(spec, now=now, zone=zone)
         changed = await service.change(ctx.user, reminder_id, request)
     except ParseError as exc:
         await ctx.answer(
@@ -235,18 +234,8 @@ async def _reminder_message_with(ctx: Context, delivery_id: int, line: str) -> R
     delivery, row = found
     if row is None:
         return ReplyBuilder().add(text(line)).build()
-    from bot.reminders.service import view
-
-    item = view(row)
-    shown = reminder_reply(
-        ctx.content,
-        kind_id=delivery.kind,
-        text_index=delivery.text_index,
-        delivery_id=delivery.id,
-        reminder_id=row.id,
-        schedule=item.schedule,
-        zone=item.zone,
-        shared=item.shared,
+    shown = reminder_reply_for(
+        ctx.content, row, delivery_id=delivery.id, text_index=delivery.text_index
     )
     return ReplyBuilder().add(*shown.blocks, note(line)).build()
 
@@ -300,8 +289,7 @@ async def timezone(ctx: Context) -> None:
         args = here.group(1)
     now = ctx.services.clock.now()
     if not args:
-        _, _, user = await service.list_for(ctx.user, ctx.chat)
-        zone = service.zone_of(user)
+        zone, _ = await service.user_zone(ctx.user)
         local = now.astimezone(zone)
         await ctx.answer(
             _say(
@@ -437,8 +425,7 @@ async def quiet(ctx: Context) -> None:
 async def _quiet(ctx: Context, said: str) -> None:
     service = ctx.services.reminders
     now = ctx.services.clock.now()
-    _, _, user = await service.list_for(ctx.user, ctx.chat)
-    zone = service.zone_of(user)
+    zone, _ = await service.user_zone(ctx.user)
     until = quiet_until(said, now, zone)
     if isinstance(until, str):
         await ctx.answer(_say(until))

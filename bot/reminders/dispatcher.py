@@ -33,7 +33,7 @@ from bot.clock import Clock, ManualClock, sleep_or_wake
 from bot.content import ContentLibrary
 from bot.messages import ChatKind, ChatRef, MessageRef, Reply
 from bot.outbox import Outbox, RateLimited, RecipientGone
-from bot.reminders.messages import reminder_reply
+from bot.reminders.messages import reminder_reply_for
 from bot.reminders.schedule import Schedule, latest_at_or_before, next_after
 from bot.storage import Database, Tx
 from bot.storage.reminders import DeliveryStatus, ReminderStatus
@@ -302,15 +302,13 @@ class Dispatcher:
 
     def _prompt(self, job: _Job) -> Reply:
         assert job.delivery_id is not None
-        return reminder_reply(
+        return reminder_reply_for(
             self._content,
-            kind_id=job.row.kind,
-            text_index=job.text_index,
+            job.row,
             delivery_id=job.delivery_id,
-            reminder_id=job.row.snooze_of or job.row.id,  # Stop stops the series, not a copy
+            text_index=job.text_index,
             schedule=job.schedule,
             zone=job.zone,
-            shared=job.row.community_id is not None,
         )
 
     async def _send(self, job: _Job, semaphore: asyncio.Semaphore) -> None:

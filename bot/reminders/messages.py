@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from zoneinfo import ZoneInfo
 
 from bot import actions
@@ -9,6 +10,7 @@ from bot.content import ContentLibrary
 from bot.messages import Button, ButtonStyle, Reply, ReplyBuilder, heading, note, text
 from bot.reminders.describe import schedule_text
 from bot.reminders.schedule import Schedule, ScheduleKind
+from bot.storage.schema import Reminder
 
 SNOOZE_MINUTES = 15
 
@@ -41,3 +43,26 @@ def reminder_reply(
         )
         builder.row(done, snooze, stop)
     return builder.build(private=not shared)
+
+
+def reminder_reply_for(
+    content: ContentLibrary,
+    row: Reminder,
+    *,
+    delivery_id: int,
+    text_index: int,
+    schedule: Schedule | None = None,
+    zone: ZoneInfo | None = None,
+) -> Reply:
+    """The message for one occurrence of a stored reminder (its Stop stops the whole series,
+    also when this is a snoozed copy)."""
+    return reminder_reply(
+        content,
+        kind_id=row.kind,
+        text_index=text_index,
+        delivery_id=delivery_id,
+        reminder_id=row.snooze_of or row.id,
+        schedule=schedule or Schedule.from_json(json.loads(row.schedule)),
+        zone=zone or ZoneInfo(row.timezone),
+        shared=row.community_id is not None,
+    )

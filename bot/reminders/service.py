@@ -136,6 +136,12 @@ class ReminderService:
     def zone_of(self, user: User | None) -> ZoneInfo:
         return ZoneInfo((user.timezone if user else None) or self.default_zone)
 
+    async def user_zone(self, ref: UserRef) -> tuple[ZoneInfo, bool]:
+        """The person's zone, and whether they chose it (else it is the default)."""
+        async with self._db.transaction() as tx:
+            user = await tx.users.get(ref.platform, ref.user_id)
+        return self.zone_of(user), bool(user and user.timezone)
+
     async def set_timezone(self, ref: UserRef, zone: str) -> int:
         """Set a person's zone; their personal reminders move with it. Returns how many."""
         now = self._clock.now()

@@ -74,6 +74,11 @@ def _by_key() -> dict[str, str]:
     return keys
 
 
+def zone_names() -> tuple[str, ...]:
+    """Every zone people may pick (read from the system once)."""
+    return _zones()
+
+
 def is_zone(name: str) -> bool:
     return name in _zones() or name in available_timezones()
 

@@ -85,6 +85,8 @@ class Community(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # Tips: shared tips wait for a moderator unless this is off.
     moderation: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The curated tips from content were added to this community's pool.
+    tips_seeded: Mapped[bool] = mapped_column(Boolean, default=False)
     # The shared reminder (kind tip-of-the-day) that posts a tip every day, if any.
     tip_of_the_day_id: Mapped[int | None] = mapped_column(Id, nullable=True)
 

@@ -41,11 +41,6 @@ class Tips:
             select(Tip).where(Tip.community_id == community_id, Tip.text_key == text_key)
         )
 
-    async def count(self, community_id: int) -> int:
-        return int(
-            await self._s.scalar(select(func.count()).where(Tip.community_id == community_id)) or 0
-        )
-
     async def shared_since(self, community_id: int, author_id: int, since: datetime) -> int:
         total = await self._s.scalar(
             select(func.count()).where(

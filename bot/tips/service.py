@@ -56,7 +56,8 @@ class TipService:
         now = self._clock.now()
         community = await tx.communities.ensure(chat, now)
         assert community is not None
-        if await tx.tips.count(community.id) == 0:
+        if not community.tips_seeded:  # a community's pool starts with the curated tips
+            community.tips_seeded = True
             for curated in self._content.curated_tips:
                 await tx.tips.add(
                     Tip(

@@ -22,6 +22,9 @@ def upgrade() -> None:
             sa.Column("moderation", sa.Boolean(), nullable=False, server_default=sa.true())
         )
         batch.add_column(sa.Column("tip_of_the_day_id", Id, nullable=True))
+        batch.add_column(
+            sa.Column("tips_seeded", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
     op.create_table(
         "tips",
         sa.Column("id", Id, primary_key=True, autoincrement=True),
@@ -74,5 +77,6 @@ def downgrade() -> None:
     op.drop_table("tip_votes")
     op.drop_table("tips")
     with op.batch_alter_table("communities") as batch:
+        batch.drop_column("tips_seeded")
         batch.drop_column("tip_of_the_day_id")
         batch.drop_column("moderation")
