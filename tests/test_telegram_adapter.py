@@ -507,6 +507,7 @@ async def test_stop_command_stops_my_hold(tg: TelegramStandIn, quick_core: Knotb
         live, _ = await start_hold(tg)
         tg.push_text(USER, USER, "/stop")
         await tg.wait_for("editMessageText", lambda c: "Stopped" in str(c.params["text"]))
+        await tg.wait_for("sendMessage", lambda c: c.params["text"] == "Your hold is stopped.")
         await eventually(lambda: not quick_core.services.holds.active)
         nothing = await ask(tg, "/stop")
     assert tg.messages[(USER, live.message_id)].text.startswith("Ball against the wall\n\nStopped")
