@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.reminders.schedule import ALL_DAYS, WEEKDAYS, WEEKENDS, Schedule, ScheduleKind
 
 _DAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_A_WEEK = [date(2026, 1, 5) + timedelta(days=i) for i in range(7)]  # Monday to Sunday
 
 
 def days_text(days: frozenset[int]) -> str:
@@ -43,7 +44,10 @@ def moment_text(moment: datetime, zone: ZoneInfo, now: datetime | None = None) -
 def schedule_text(schedule: Schedule, zone: ZoneInfo) -> str:
     match schedule.kind:
         case ScheduleKind.INTERVAL:
-            window = f"{schedule.window_start:%H:%M}\u2013{schedule.window_end:%H:%M}"
+            # The times it really comes (the window shifted by the person's spread offset).
+            day = next(d for d in _A_WEEK if d.weekday() in schedule.weekdays)
+            times = schedule.wall_times(day)
+            window = f"{times[0]:%H:%M}\u2013{times[-1]:%H:%M}" if times else "never"
             return f"{every_text(schedule.every_minutes)}, {window}, {days_text(schedule.weekdays)}"
         case ScheduleKind.DAILY:
             times = ", ".join(f"{t:%H:%M}" for t in schedule.times)

@@ -36,7 +36,8 @@ class Schedule:
     times: tuple[time, ...] = ()  # DAILY
     weekdays: frozenset[int] = field(default=ALL_DAYS)
     at: datetime | None = None  # ONCE (aware)
-    # A stable per-user shift of interval occurrences, so not everyone is due at :00.
+    # A stable per-person shift of the whole window (every occurrence, and the end), so not
+    # everyone who asked for "every 2 hours from 9" is due at 9:00; the count stays the same.
     offset_minutes: int = 0
 
     def to_json(self) -> dict[str, object]:
@@ -75,7 +76,7 @@ class Schedule:
         if self.kind is ScheduleKind.DAILY:
             return sorted(self.times)
         start = self.window_start.hour * 60 + self.window_start.minute + self.offset_minutes
-        end = self.window_end.hour * 60 + self.window_end.minute
+        end = self.window_end.hour * 60 + self.window_end.minute + self.offset_minutes
         step = max(1, self.every_minutes)
         return [time(m // 60, m % 60) for m in range(start, min(end, 24 * 60 - 1) + 1, step)]
 
@@ -86,7 +87,10 @@ class Schedule:
             return False
         if self.kind is not ScheduleKind.INTERVAL:
             return True
-        return self.window_start <= local.time().replace(second=0, microsecond=0) <= self.window_end
+        minute = local.hour * 60 + local.minute - self.offset_minutes
+        start = self.window_start.hour * 60 + self.window_start.minute
+        end = self.window_end.hour * 60 + self.window_end.minute
+        return start <= minute <= end
 
 
 def resolve(day: date, wall: time, zone: ZoneInfo) -> datetime:

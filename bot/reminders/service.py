@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 
 # Interval reminders are shifted by up to this many minutes, stable per person, so that not
 # everyone who asked for "every 2 hours" is due at the same second.
-SPREAD_MINUTES = 30
+SPREAD_MINUTES = 60
 MAX_REMINDERS_PER_USER = 20
 SNOOZE = timedelta(minutes=15)
 
@@ -54,7 +54,7 @@ class ReminderView:
 
 
 def spread_offset(platform: str, user_id: str, every_minutes: int) -> int:
-    """A stable offset in minutes for this person, smaller than the interval."""
+    """A stable offset in minutes for this person: within the hour, and within the interval."""
     span = max(1, min(every_minutes, SPREAD_MINUTES))
     return zlib.crc32(f"{platform}:{user_id}".encode()) % span
 
