@@ -163,7 +163,7 @@ class DiscordAdapter:
 
     async def complete(self, kind: str, current: str) -> list[app_commands.Choice[str]]:
         try:
-            found = self.bot.complete(kind, current or "", limit=CHOICES_LIMIT)
+            found = self.bot.complete(kind, str(current or ""), limit=CHOICES_LIMIT)
         except Exception:
             log.exception("autocomplete for %s failed", kind)
             return []

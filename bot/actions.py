@@ -6,6 +6,7 @@ carries everything needed to act on it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 MAX_BYTES = 64
@@ -43,6 +44,20 @@ class Action:
 
     def arg(self, index: int, default: str = "") -> str:
         return self.args[index] if index < len(self.args) else default
+
+    def number(self, index: int) -> int | None:
+        """The argument as a stored id, or None when it is no such thing."""
+        return parse_id(self.arg(index))
+
+
+# Ids are database keys: plain ASCII digits (not "²", which str.isdigit() accepts), and small
+# enough for a 64-bit column.
+_ID = re.compile(r"#?([0-9]{1,15})")
+
+
+def parse_id(text: str) -> int | None:
+    match = _ID.fullmatch(text.strip())
+    return int(match.group(1)) if match else None
 
 
 def make(verb: str, *args: str | int) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import logging
 import time
@@ -80,6 +81,7 @@ class Knotbot:
 
     async def handle(self, event: Incoming, replier: Replier) -> None:
         """Answer one event. Never raises for bad input or a database outage: the user is told."""
+        event = _tidy(event)
         ctx = Context(self.services, event, replier)
         started = time.perf_counter()
         outcome = "ok"
@@ -228,3 +230,12 @@ class Knotbot:
     async def recipient_back(self, platform: str, chat_id: str) -> None:
         """The user unblocked the bot: resume what was paused because of it."""
         await self.services.reminders.recipient_back(platform, chat_id)
+
+
+def _tidy(event: Incoming) -> Incoming:
+    """Platforms pass names as people typed them: without invisible or control characters,
+    and of a sensible length, they are safe to greet with and to credit a tip to."""
+    name = shorten(event.user.display_name, 64)
+    if name == event.user.display_name:
+        return event
+    return dataclasses.replace(event, user=dataclasses.replace(event.user, display_name=name))

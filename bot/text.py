@@ -8,10 +8,10 @@ import unicodedata
 # Control characters, and the invisible ones that reorder or hide text (bidi overrides,
 # zero-width joiners and spaces): they have no place in a tip or an echoed argument.
 _INVISIBLE = re.compile(
-    "[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f"
-    "\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]"
+    "[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u061c\u180e"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
 )
-_SPACES = re.compile(r"[ \t\r\n\u00a0\u2000-\u200a\u3000]+")
+_SPACES = re.compile(r"[ \t\r\n\u00a0\u2000-\u200a\u2028\u2029\u3000]+")
 
 
 def clean(text: str) -> str:

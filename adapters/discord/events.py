@@ -59,14 +59,16 @@ def user_of(interaction: discord.Interaction, moderator_role_id: int | None) -> 
 def command(
     interaction: discord.Interaction,
     name: str,
-    args: str,
+    args: object,
     moderator_role_id: int | None,
-    options: dict[str, str] | None = None,
+    options: dict[str, object] | None = None,
 ) -> Command | None:
+    """Option values become text: a command synced by another version may send a number."""
     chat, user = chat_of(interaction), user_of(interaction, moderator_role_id)
     if chat is None or user is None:
         return None
-    return Command(chat, user, name.lower(), args.strip(), options or {})
+    named = {key: str(value) for key, value in (options or {}).items() if value is not None}
+    return Command(chat, user, name.lower(), str(args or "").strip(), named)
 
 
 def raw_command(interaction: discord.Interaction, moderator_role_id: int | None) -> Command | None:

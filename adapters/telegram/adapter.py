@@ -397,11 +397,14 @@ class TelegramAdapter:
         if chat is None or sender is None:
             return
         said = valid_text(message.text)
-        word = _command_word(said, message.entities[0].length)  # "/knot" or "/knot@knotbot"
+        word = _command_word(said)
+        if word is None:  # not a command a Telegram client can send: plain text, then
+            await self._on_text(update, context)
+            return
         name, _, addressee = word.removeprefix("/").partition("@")
         if addressee and addressee.lower() != (context.bot.username or "").lower():
             return  # meant for another bot in the group
-        rest = said[len(word) :] if said.startswith(word) else ""
+        rest = said[len(word) :]
         user = await self._user_ref(message.chat, sender)
         event = Command(chat, user, name.lower(), _clip(rest))
         await self._core.handle(event, self._replier_for(message))
@@ -554,8 +557,10 @@ class TelegramAdapter:
         return admin
 
 
-def _chat_ref(chat: Chat) -> ChatRef | None:
+def _chat_ref(chat: Chat | None) -> ChatRef | None:
     """Private chats and groups; channels are not places knotbot talks."""
+    if chat is None:
+        return None
     if chat.type == ChatType.PRIVATE:
         return ChatRef(PLATFORM, str(chat.id), ChatKind.PRIVATE)
     if chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
@@ -581,15 +586,22 @@ def _sender(message: Message) -> _Sender | None:
     return None if user.is_bot else _Sender(user, None)
 
 
-def _present(member: ChatMember) -> bool:
+def _present(member: ChatMember | None) -> bool:
+    if member is None:
+        return False
     if isinstance(member, ChatMemberRestricted):
         return member.is_member
     return member.status in _PRESENT
 
 
-def _command_word(said: str, length: int) -> str:
-    """The command at the start of `said`; entity lengths count UTF-16 code units."""
-    return said.encode("utf-16-le")[: 2 * length].decode("utf-16-le", "replace")
+_COMMAND = re.compile(r"/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{1,64})?")
+
+
+def _command_word(said: str) -> str | None:
+    """The command at the start of `said` ("/knot" or "/knot@knotbot"), read from the text
+    itself rather than from the entity's length, which a client may get wrong."""
+    match = _COMMAND.match(said)
+    return match.group(0) if match else None
 
 
 def _clip(said: str) -> str:

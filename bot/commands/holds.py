@@ -91,8 +91,8 @@ async def stop(ctx: Context) -> None:
 
 async def on_control_button(ctx: Context, action: actions.Action) -> None:
     """Stop, Pause, Resume on a live hold message; only the person holding may use them."""
-    hold_id = int(action.arg(0)) if action.arg(0).isdigit() else -1
-    running = ctx.services.holds.get(hold_id)
+    hold_id = action.number(0)
+    running = ctx.services.holds.get(hold_id) if hold_id is not None else None
     if running is None:
         await ctx.replier.notice("This hold has already ended.")
         return

@@ -7,11 +7,12 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import actions
+from bot.actions import parse_id
 from bot.context import Context
 from bot.messages import Button, ButtonStyle, Reply, ReplyBuilder, bullets, note, text
 from bot.reminders.describe import moment_text, schedule_text
 from bot.reminders.messages import reminder_reply_for
-from bot.reminders.parse import ParseError, parse_request
+from bot.reminders.parse import ParseError, duration, parse_request
 from bot.reminders.schedule import resolve
 from bot.reminders.service import ReminderRefused, ReminderView
 from bot.reminders.zones import find_zone, is_zone
@@ -63,9 +64,17 @@ async def remind(ctx: Context) -> None:
         )
         await ctx.answer(builder.build())
         return
-    change = re.fullmatch(r"(?:change|edit)\s+#?(\d+)\s+(.+)", args, flags=re.IGNORECASE)
+    change = re.fullmatch(r"(?:change|edit)\s+(\S+)\s+(.+)", args, flags=re.IGNORECASE)
     if change:
-        await _change(ctx, int(change.group(1)), change.group(2))
+        number = parse_id(change.group(1))
+        if number is None:
+            await ctx.answer(
+                _say(
+                    "Which reminder? /remind change <number> <when>; /reminders shows the numbers."
+                )
+            )
+            return
+        await _change(ctx, number, change.group(2))
         return
     await _create(ctx, args)
 
@@ -198,10 +207,10 @@ async def on_list_button(ctx: Context, action: actions.Action) -> None:
     if action.verb == actions.REMINDER_LIST:
         await ctx.answer(await _list_reply(ctx))
         return
-    if not action.arg(0).isdigit():
+    reminder_id = action.number(0)
+    if reminder_id is None:
         await ctx.replier.notice("That reminder no longer exists.")
         return
-    reminder_id = int(action.arg(0))
     try:
         if action.verb == actions.REMINDER_PAUSE:
             done = await service.pause(ctx.user, reminder_id)
@@ -243,10 +252,10 @@ async def _reminder_message_with(ctx: Context, delivery_id: int, line: str) -> R
 async def on_reminder_button(ctx: Context, action: actions.Action) -> None:
     """Done, Snooze and Stop on a reminder message."""
     service = ctx.services.reminders
-    if not action.arg(0).isdigit():
+    number = action.number(0)
+    if number is None:
         await ctx.replier.notice("That reminder no longer exists.")
         return
-    number = int(action.arg(0))
     try:
         if action.verb == actions.REMINDER_DONE:
             first = await service.done(ctx.user, number)
@@ -387,21 +396,13 @@ def quiet_until(said: str, now: datetime, zone: ZoneInfo) -> datetime | str | No
             ahead = (number - today.weekday()) % 7 or 7
             return resolve(today + timedelta(days=ahead), time(0), zone)
     match = re.fullmatch(
-        r"(?:for\s+)?(\d+(?:[.,]\d+)?|an?|one)\s*(m|mins?|minutes?|h|hours?|hrs?|d|days?|w|weeks?)",
+        r"(?:for\s+)?([0-9]+(?:[.,][0-9]+)?|an?|one)\s*(m|mins?|minutes?|h|hours?|hrs?|d|days?|w|weeks?)",
         said,
     )
     if match:
-        amount = (
-            1.0 if match.group(1) in ("a", "an", "one") else float(match.group(1).replace(",", "."))
-        )
-        unit = match.group(2)[0]
-        delta = {
-            "m": timedelta(minutes=amount),
-            "h": timedelta(hours=amount),
-            "d": timedelta(days=amount),
-            "w": timedelta(weeks=amount),
-        }[unit]
-        if delta <= timedelta(0) or delta > timedelta(days=60):
+        amount = "1" if match.group(1) in ("a", "an", "one") else match.group(1)
+        delta = duration(amount, match.group(2))
+        if delta is None or delta <= timedelta(0) or delta > timedelta(days=60):
             return "Quiet time can last up to 60 days."
         return now + delta
     return "I didn't catch how long. Try /quiet until tomorrow, /quiet for 3 days or /quiet off."

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from bot import actions
+from bot.actions import parse_id
 from bot.context import Context
 from bot.messages import Button, ButtonStyle, Reply, ReplyBuilder, bullets, note, text
 from bot.reminders.parse import ParseError, parse_time
@@ -29,8 +30,7 @@ def _say(*lines: str) -> Reply:
 
 
 def _number(word: str) -> int | None:
-    word = word.lstrip("#")
-    return int(word) if word.isdigit() and len(word) < 12 else None
+    return parse_id(word)
 
 
 async def tip(ctx: Context) -> None:

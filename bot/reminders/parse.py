@@ -31,7 +31,7 @@ DAY_NAMES = {
     "thu": 3, "thur": 3, "thurs": 3, "thursday": 3, "fri": 4, "friday": 4,
     "sat": 5, "saturday": 5, "sun": 6, "sunday": 6,
 }  # fmt: skip
-_TIME = r"(?:\d{1,2}(?:[:.h]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)?|noon|midnight)"
+_TIME = r"(?:[0-9]{1,2}(?:[:.h][0-9]{2})?\s*(?:am|pm|a\.m\.|p\.m\.)?|noon|midnight)"
 _DAY = r"(?:" + "|".join(sorted(DAY_NAMES, key=len, reverse=True)) + r")s?"
 
 
@@ -52,7 +52,7 @@ def parse_time(text: str) -> time:
         return time(12, 0)
     if text == "midnight":
         return time(0, 0)
-    match = re.fullmatch(r"(\d{1,2})(?:[:h](\d{2}))?\s*(am|pm)?", text.replace(" ", ""))
+    match = re.fullmatch(r"([0-9]{1,2})(?:[:h]([0-9]{2}))?\s*(am|pm)?", text.replace(" ", ""))
     if not match:
         raise ParseError(f"I can't read the time \u201c{text}\u201d; try 9:00 or 21:30.")
     hour, minute = int(match.group(1)), int(match.group(2) or 0)
@@ -93,7 +93,9 @@ def _interval_minutes(text: str) -> int | None:
         return 60
     if re.search(r"\bevery half(?:\s|-)?hour\b", text):
         return 30
-    match = re.search(r"\bevery\s+(\d+(?:[.,]\d+)?)\s*(h|hrs?|hours?|m|mins?|minutes?)\b", text)
+    match = re.search(
+        r"\bevery\s+([0-9]+(?:[.,][0-9]+)?)\s*(h|hrs?|hours?|m|mins?|minutes?)\b", text
+    )
     if not match:
         return None
     amount = float(match.group(1).replace(",", "."))
@@ -130,19 +132,28 @@ def _times(text: str) -> tuple[time, ...]:
     return tuple(times)
 
 
+_MINUTES_PER = {"m": 1, "h": 60, "d": 24 * 60, "w": 7 * 24 * 60}
+
+
+def duration(amount: str, unit: str) -> timedelta | None:
+    """`amount` (digits, maybe a decimal part) of `unit` (m, h, d, w); None if absurdly long."""
+    minutes = float(amount.replace(",", ".")) * _MINUTES_PER[unit[0]]
+    if minutes > 10 * 366 * 24 * 60:  # beyond any limit we would accept anyway
+        return None
+    return timedelta(minutes=minutes)
+
+
 def _one_off(text: str, now: datetime, zone: ZoneInfo) -> datetime | None:
     match = re.search(
-        r"\bin\s+(\d+(?:[.,]\d+)?)\s*(m|mins?|minutes?|h|hrs?|hours?|d|days?)\b", text
+        r"\bin\s+([0-9]+(?:[.,][0-9]+)?)\s*(m|mins?|minutes?|h|hrs?|hours?|d|days?)\b", text
     )
     if match:
-        amount = float(match.group(1).replace(",", "."))
-        unit = match.group(2)[0]
-        delta = {
-            "m": timedelta(minutes=amount),
-            "h": timedelta(hours=amount),
-            "d": timedelta(days=amount),
-        }[unit]
-        if delta < timedelta(minutes=1) or delta > timedelta(days=MAX_ONE_OFF_DAYS):
+        delta = duration(match.group(1), match.group(2))
+        if (
+            delta is None
+            or delta < timedelta(minutes=1)
+            or delta > timedelta(days=MAX_ONE_OFF_DAYS)
+        ):
             raise ParseError(
                 f"A one-off reminder can be from 1 minute to {MAX_ONE_OFF_DAYS} days away."
             )

@@ -9,6 +9,8 @@ from datetime import datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
+from bot.text import clean
+
 # Offered first when several zones fit (e.g. all zones where it is now 14:35).
 COMMON = (
     "Europe/London", "Europe/Dublin", "Europe/Lisbon", "Europe/Berlin", "Europe/Paris",
@@ -93,7 +95,7 @@ def zones_with_offset(offset: timedelta, now: datetime) -> tuple[str, ...]:
 
 
 def find_zone(query: str, now: datetime) -> ZoneSearch:
-    said = " ".join(query.strip().split())[:64]
+    said = clean(query)[:64]
     key = said.lower().replace("_", " ")
     if not key:
         return ZoneSearch(None)
