@@ -11,7 +11,6 @@ import asyncio
 import re
 import time
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -37,11 +36,11 @@ from bot.messages import (
     text,
 )
 from bot.outbox import MessageGone, PlatformLimits, RecipientGone, Replier
-from bot.settings import SHIPPED_CONTENT, Settings
+from bot.settings import SHIPPED_CONTENT
 from bot.storage import Database
 from bot.storage.schema import HoldSession
-from tests.conftest import make_settings
 from tests.helpers import eventually
+from tests.platforms import discord_adapter, discord_settings
 from tests.shortholds import write_short_content
 from tests.standins.discord_api import (
     EPHEMERAL,
@@ -95,26 +94,8 @@ async def discord_api() -> AsyncIterator[DiscordStandIn]:
             yield api
 
 
-def settings_for(api: DiscordStandIn, **overrides: object) -> Settings:
-    return make_settings(
-        discord_token=api.token,
-        discord_api_base_url=api.api_base,
-        discord_gateway_url=api.gateway_url,
-        **overrides,
-    )
-
-
-@asynccontextmanager
-async def running(
-    bot: Knotbot, limits: PlatformLimits | None = None
-) -> AsyncIterator[DiscordAdapter]:
-    extra = {"limits": limits} if limits else {}
-    adapter = DiscordAdapter(bot, bot.services.settings, guild_ready_timeout=0.05, **extra)
-    try:
-        await asyncio.wait_for(adapter.start(), 10)
-        yield adapter
-    finally:
-        await adapter.stop()
+settings_for = discord_settings
+running = discord_adapter
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import shutil
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -18,20 +17,17 @@ from datetime import time as wall_time
 from pathlib import Path
 
 import pytest
-import yaml
 from sqlalchemy import select
 
-from adapters.discord_bot import DiscordAdapter
-from bot.content import ContentLibrary, load_content
+from bot.content import ContentLibrary
 from bot.core import Knotbot
 from bot.messages import ChatKind, ChatRef, UserRef
 from bot.reminders.parse import ReminderRequest
 from bot.reminders.schedule import Schedule, ScheduleKind
 from bot.reminders.service import ReminderView
-from bot.settings import SHIPPED_CONTENT, Settings
 from bot.storage import Database
 from bot.storage.schema import Reminder, ReminderDelivery
-from tests.conftest import make_settings
+from tests.platforms import content_with_relax_texts, discord_adapter, discord_settings
 from tests.standins.discord_api import (
     ChannelSpec,
     DiscordStandIn,
@@ -78,21 +74,7 @@ async def discord_api() -> AsyncIterator[DiscordStandIn]:
 @pytest.fixture
 def hostile_content(tmp_path: Path) -> ContentLibrary:
     """The shipped content, with relax reminder texts full of mentions and markdown."""
-    folder = tmp_path / "content"
-    shutil.copytree(SHIPPED_CONTENT, folder)
-    path = folder / "reminders.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data["kinds"]["relax"]["texts"] = HOSTILE_TEXTS
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return load_content(folder)
-
-
-def settings_for(api: DiscordStandIn) -> Settings:
-    return make_settings(
-        discord_token=api.token,
-        discord_api_base_url=api.api_base,
-        discord_gateway_url=api.gateway_url,
-    )
+    return content_with_relax_texts(tmp_path, HOSTILE_TEXTS)
 
 
 @asynccontextmanager
@@ -100,13 +82,11 @@ async def running(
     api: DiscordStandIn, db: Database, content: ContentLibrary
 ) -> AsyncIterator[Knotbot]:
     """The core (on the system clock) behind a connected adapter; stopped afterwards."""
-    core = Knotbot(settings=settings_for(api), content=content, db=db)
-    adapter = DiscordAdapter(core, core.services.settings, guild_ready_timeout=0.05)
+    core = Knotbot(settings=discord_settings(api), content=content, db=db)
     try:
-        await asyncio.wait_for(adapter.start(), 10)
-        yield core
+        async with discord_adapter(core):
+            yield core
     finally:
-        await adapter.stop()
         await core.shutdown()
 
 

@@ -20,7 +20,7 @@ import logging
 import re
 import traceback
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,8 +32,10 @@ from adapters.telegram import TelegramAdapter
 from bot.content import ContentLibrary
 from bot.core import Knotbot
 from bot.storage import Database
+from tests import platforms
 from tests.conftest import make_settings
 from tests.helpers import eventually
+from tests.platforms import checked_telegram, discord_settings, telegram_adapter
 from tests.standins.discord_api import (
     ChannelSpec,
     DiscordStandIn,
@@ -224,20 +226,8 @@ TELEGRAM_NEVER_POLLED: dict[str, dict[str, Any]] = {
 
 @pytest.fixture
 async def tg() -> AsyncIterator[TelegramStandIn]:
-    """The stand-in; afterwards, every message the bot sent was valid HTML of a legal length."""
-    async with TelegramStandIn() as standin:
+    async with checked_telegram() as standin:
         yield standin
-    refused = [
-        f"{c.method}: {c.description}"
-        for c in standin.calls
-        if c.failed
-        and any(
-            marker in (c.description or "")
-            for marker in ("can't parse entities", "too long", "text is empty", "DATA_INVALID")
-        )
-    ]
-    assert not refused, refused
-    assert not standin.internal_errors
 
 
 @pytest.fixture
@@ -247,16 +237,8 @@ async def core(content: ContentLibrary, db: Database) -> AsyncIterator[Knotbot]:
     await knotbot.shutdown()
 
 
-@asynccontextmanager
-async def telegram_running(tg: TelegramStandIn, core: Knotbot) -> AsyncIterator[TelegramAdapter]:
-    adapter = TelegramAdapter(
-        core, token=tg.token, base_url=tg.base_url, base_file_url=tg.base_file_url
-    )
-    await adapter.start()
-    try:
-        yield adapter
-    finally:
-        await adapter.stop()
+def telegram_running(tg: TelegramStandIn, core: Knotbot):  # type: ignore[no-untyped-def]
+    return telegram_adapter(tg, core)
 
 
 async def ask(tg: TelegramStandIn, said: str, **where: Any) -> TelegramMessage:
@@ -387,18 +369,9 @@ async def discord_api() -> AsyncIterator[DiscordStandIn]:
 async def discord_adapter(
     discord_api: DiscordStandIn, content: ContentLibrary, db: Database
 ) -> AsyncIterator[DiscordAdapter]:
-    settings = make_settings(
-        discord_token=discord_api.token,
-        discord_api_base_url=discord_api.api_base,
-        discord_gateway_url=discord_api.gateway_url,
-    )
-    bot = Knotbot(settings=settings, content=content, db=db)
-    adapter = DiscordAdapter(bot, settings, guild_ready_timeout=0.05)
-    try:
-        await asyncio.wait_for(adapter.start(), 10)
+    bot = Knotbot(settings=discord_settings(discord_api), content=content, db=db)
+    async with platforms.discord_adapter(bot) as adapter:
         yield adapter
-    finally:
-        await adapter.stop()
 
 
 @contextmanager

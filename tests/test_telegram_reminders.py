@@ -8,29 +8,25 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from datetime import time as wall_time
 from pathlib import Path
 
 import pytest
-import yaml
 from sqlalchemy import func, select
 
-from adapters.telegram import TelegramAdapter
-from bot.content import ContentLibrary, load_content
+from bot.content import ContentLibrary
 from bot.core import Knotbot
 from bot.messages import ChatKind, ChatRef, UserRef
 from bot.reminders.parse import ReminderRequest
 from bot.reminders.schedule import Schedule, ScheduleKind
 from bot.reminders.service import ReminderView
-from bot.settings import SHIPPED_CONTENT
 from bot.storage import Database
 from bot.storage.schema import Reminder, ReminderDelivery, ReminderDone
 from tests.conftest import make_settings
+from tests.platforms import checked_telegram, content_with_relax_texts, telegram_adapter
 from tests.standins.telegram_api import ApiCall, StoredMessage, TelegramStandIn
 
 USER = 42
@@ -48,32 +44,14 @@ HOSTILE_TEXTS = [
 
 @pytest.fixture
 async def tg() -> AsyncIterator[TelegramStandIn]:
-    """The stand-in; afterwards, everything the bot sent was valid HTML of a legal length."""
-    async with TelegramStandIn() as standin:
+    async with checked_telegram() as standin:
         yield standin
-    refused = [
-        f"{c.method}: {c.description}"
-        for c in standin.calls
-        if c.failed
-        and any(
-            marker in (c.description or "")
-            for marker in ("can't parse entities", "too long", "text is empty")
-        )
-    ]
-    assert not refused, refused
-    assert not standin.internal_errors
 
 
 @pytest.fixture
 def hostile_content(tmp_path: Path) -> ContentLibrary:
     """The shipped content, with relax reminder texts full of HTML-looking characters."""
-    folder = tmp_path / "content"
-    shutil.copytree(SHIPPED_CONTENT, folder)
-    path = folder / "reminders.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data["kinds"]["relax"]["texts"] = HOSTILE_TEXTS
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return load_content(folder)
+    return content_with_relax_texts(tmp_path, HOSTILE_TEXTS)
 
 
 @pytest.fixture
@@ -83,16 +61,8 @@ async def core(content: ContentLibrary, db: Database) -> AsyncIterator[Knotbot]:
     await knotbot.shutdown()
 
 
-@asynccontextmanager
-async def running(tg: TelegramStandIn, core: Knotbot) -> AsyncIterator[TelegramAdapter]:
-    adapter = TelegramAdapter(
-        core, token=tg.token, base_url=tg.base_url, base_file_url=tg.base_file_url
-    )
-    await adapter.start()
-    try:
-        yield adapter
-    finally:
-        await adapter.stop()
+def running(tg: TelegramStandIn, core: Knotbot):  # type: ignore[no-untyped-def]
+    return telegram_adapter(tg, core)
 
 
 def person(user_id: int = USER) -> UserRef:
