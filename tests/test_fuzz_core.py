@@ -504,12 +504,10 @@ def asks_for_what_is(bot: Knotbot, event: Incoming) -> bool:
     if not isinstance(event, ButtonPress):
         return False
     action = actions.parse(event.action)
-    if (
-        action.verb not in (actions.HOLD_PAUSE, actions.HOLD_RESUME)
-        or not action.arg(0).isdecimal()
-    ):
+    hold_id = action.number(0)  # read as the core reads it ("268\xa0" is hold 268)
+    if action.verb not in (actions.HOLD_PAUSE, actions.HOLD_RESUME) or hold_id is None:
         return False
-    running = bot.services.holds.get(int(action.arg(0)))
+    running = bot.services.holds.get(hold_id)
     return (
         running is not None
         and running.user.user_id == event.user.user_id
@@ -547,6 +545,14 @@ def asks_for_what_is(bot: Knotbot, event: Incoming) -> bool:
         (("command", "hold", "neck"), "me"),  # replaces the running one
         (("press", "", "hp:{hold}"), "me"),
         (("press", "", "hp:{hold}"), "me"),  # already paused: the one allowed silence
+    ],
+    place="private",
+    moderator=False,
+)
+@example(
+    steps=[
+        (("command", "hold", "ball-wall"), "me"),
+        (("press", "", "hr:{hold}\u00a0"), "me"),  # resume a running hold, id with a no-break space
     ],
     place="private",
     moderator=False,
