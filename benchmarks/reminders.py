@@ -418,7 +418,7 @@ def table(
         "|---|---|---|---|",
         f"| Peak Python memory | {ours['peak_python_memory_mb']} MB | {memory['peak_python_memory_mb']} MB "
         f"(holding {memory['memory_after_adding_mb']} MB) | {sqla['peak_python_memory_mb']} MB |",
-        f"| CPU per 1,000 reminders | {ours['cpu_seconds_per_1000']} s (incl. sending, SQLite) "
+        f"| CPU per 1,000 reminders | {ours['cpu_seconds_per_1000']} s (incl. sending, {where}) "
         f"| {memory['cpu_seconds_per_1000']} s (scheduling only) | {sqla['cpu_seconds_per_1000']} s (scheduling only) |",
         f"| Reminders in the day | {ours['reminders_sent']:,} sent | {memory['day_fired']:,} fired "
         f"| {sqla['day_fired']:,} fired in the {sqla.get('replayed_hours', 24)} h replayed |",
