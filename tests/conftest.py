@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from bot.clock import ManualClock
 from bot.content import ContentLibrary, load_content
@@ -17,6 +18,12 @@ from bot.settings import SHIPPED_CONTENT, Settings
 from bot.storage import Database
 
 PG_ENV = "KNOTBOT_TEST_DATABASE_URL"
+
+# The fuzz tests explore new random examples on every run on a developer's machine. CI runs the
+# same examples every time (HYPOTHESIS_PROFILE=ci, set by .ci/run), so its verdict depends on the
+# change and not on luck; a failure found locally is pinned there with @example.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(scope="session")
