@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -60,12 +61,20 @@ class Database:
             event.listen(self.engine.sync_engine, "connect", _sqlite_connect)
             event.listen(self.engine.sync_engine, "begin", _sqlite_begin)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite lets one transaction in at a time (see _sqlite_begin), and a connection that
+        # waits polls with sleeps of up to 100 ms: with many people talking at once the slowest
+        # answers took seconds. In this process they queue in order on a lock instead; another
+        # process on the same file still waits through busy_timeout.
+        self._sqlite_turns = asyncio.Lock() if self.dialect == "sqlite" else None
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
         """One unit of work: committed when the block ends, rolled back if it raises."""
-        async with self._sessions() as session, session.begin():
+        async with self._turn(), self._sessions() as session, session.begin():
             yield Tx(session)
+
+    def _turn(self) -> AbstractAsyncContextManager[object]:
+        return self._sqlite_turns if self._sqlite_turns is not None else nullcontext()
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
