@@ -1,5 +1,6 @@
 """Reminder dispatcher at scale, next to APScheduler 3.x holding the same schedules.
 
+    pip install -e ".[bench]"                      # APScheduler, to compare with
     python -m benchmarks.reminders                 # 100,000 users, SQLite, one simulated day
     python -m benchmarks.reminders --users 10000   # quicker
     python -m benchmarks.reminders --database-url postgresql+asyncpg://postgres@127.0.0.1/test
@@ -448,6 +449,10 @@ async def main() -> None:
         help="replay only this many hours of the day for the SQLAlchemy store (a rate is measured)",
     )
     args = parser.parse_args()
+    try:
+        import apscheduler  # noqa: F401  (checked now, not after the long knotbot part)
+    except ImportError:
+        parser.exit(2, 'APScheduler is not installed: pip install -e ".[bench]"\n')
     planned = plan(args.users)
     print(f"{args.users:,} users, {len(planned):,} schedules")
     ours = await bench_knotbot(args.database_url, args.users, planned)
