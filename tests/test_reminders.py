@@ -253,6 +253,26 @@ async def test_after_a_long_outage_missed_reminders_are_skipped(
     )
 
 
+async def test_a_queue_at_the_platform_limit_that_runs_past_the_hours_loses_nothing(
+    bot: Knotbot, clock: ManualClock
+):
+    """Being late because the platform lets only so many through is not an outage: 150 people
+    due at Friday 23:59, sent at 1 a second, all get theirs although the last go out on
+    Saturday, a day outside their schedule."""
+    request = parse_request("at 23:59 on weekdays", now=clock.now(), zone=ZoneInfo("UTC"))
+    for i in range(150):
+        await bot.services.reminders.create(user(f"q{i}"), private_chat(f"q{i}"), request)
+    friday = datetime(2026, 3, 6, 23, 58, tzinfo=UTC)
+    await clock.advance((friday - clock.now()).total_seconds())
+    slow = PlatformLimits(
+        min_edit_interval=1.0, sends_per_second=1.0, sends_per_chat_per_second=1.0
+    )
+    outbox = RecordingOutbox(clock, limits=slow)
+    await run_until(clock, dispatcher_for(bot, outbox), datetime(2026, 3, 7, 0, 10, tzinfo=UTC))
+    assert len(outbox.sent) == 150
+    assert max(d.at for d in outbox.sent) > datetime(2026, 3, 7, 0, 1, tzinfo=UTC)  # Saturday
+
+
 async def test_no_catch_up_outside_the_hours(bot: Knotbot, clock: ManualClock):
     await say(bot, clock, "/remind every 30 min from 9 to 17")
     outbox = RecordingOutbox(clock)

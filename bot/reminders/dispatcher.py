@@ -56,8 +56,10 @@ class DispatchSettings:
     max_attempts: int = 5  # transient failures per occurrence
     max_rate_limit_retries: int = 5
     concurrency: int = 32  # sends in flight at once
-    # A late occurrence counts as a catch-up (and must be inside the hours) beyond this.
-    catch_up_after: timedelta = timedelta(minutes=1)
+    # A late occurrence counts as a catch-up (and must be inside the hours) beyond this. Below
+    # it, it is only queued behind others at the platform's limit (at 30/s, 5 minutes is 9,000
+    # messages): still sent, even if the queue ran past the end of the person's hours.
+    catch_up_after: timedelta = timedelta(minutes=5)
 
 
 def occurrence_key(reminder_id: int, moment: datetime) -> str:
