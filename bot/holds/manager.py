@@ -101,6 +101,7 @@ class HoldManager:
         now = self._clock.now()
         rounds = plan.rounds
         notice = ""
+        rested_enough: int | None = None  # rounds done in 24 h, when at the limit: advice instead
         async with self._db.transaction() as tx:
             row = await tx.users.ensure(user, now)
             first_time = not await tx.holds.has_tried(row.id, technique.id)
@@ -110,27 +111,30 @@ class HoldManager:
                 )
                 allowed = area.daily_round_limit - done
                 if allowed <= 0:
-                    await replier.reply(self._rest_advice(area, done))
-                    return
-                if allowed < rounds:
+                    rested_enough = done
+                elif allowed < rounds:
                     rounds = allowed
                     notice = (
                         f"Only {allowed} round{'s' if allowed > 1 else ''} today: you have done "
                         f"{done} of {area.daily_round_limit} on your {area.name.lower()} in the "
                         "last 24 hours."
                     )
-            hold = await tx.holds.start(
-                user_id=row.id,
-                platform=chat.platform,
-                chat_id=chat.chat_id,
-                technique_id=technique.id,
-                area_id=area.id,
-                pressure=plan.pressure,
-                rounds_planned=rounds,
-                owner=self._owner,
-                now=now,
-            )
-            hold_id = hold.id
+            if rested_enough is None:
+                hold = await tx.holds.start(
+                    user_id=row.id,
+                    platform=chat.platform,
+                    chat_id=chat.chat_id,
+                    technique_id=technique.id,
+                    area_id=area.id,
+                    pressure=plan.pressure,
+                    rounds_planned=rounds,
+                    owner=self._owner,
+                    now=now,
+                )
+        if rested_enough is not None:  # said after the transaction: no platform call inside it
+            await replier.reply(self._rest_advice(area, rested_enough))
+            return
+        hold_id = hold.id
 
         timeline = build_timeline(plan, cadence=replier.limits.min_edit_interval, rounds=rounds)
         view = HoldView(hold_id, technique, area, timeline, first_time, notice)
