@@ -309,9 +309,12 @@ async def test_a_crash_between_send_and_commit_never_sends_twice(
     assert row is not None and row.next_due_at == datetime(2026, 3, 3, 9, 30, tzinfo=UTC)
 
 
-async def test_a_deduplicating_platform_gets_the_same_key_again_after_a_crash(
+async def sent_then_crashed(
     bot: Knotbot, clock: ManualClock
-):
+) -> tuple[RecordingOutbox, list[str | None]]:
+    """A 9:30 reminder sent to a platform that drops repeats with the same key for two
+    minutes; the process dies before recording the send. Returns the platform and the keys
+    of every send attempt."""
     await say(bot, clock, "/remind at 9:30")
     await clock.advance(30 * 60)
     outbox = RecordingOutbox(clock, limits=PlatformLimits(1.0, 50.0, 1.0, dedup_window=120.0))
@@ -325,6 +328,13 @@ async def test_a_deduplicating_platform_gets_the_same_key_again_after_a_crash(
     crashing._record = crash  # type: ignore[method-assign]
     with pytest.raises(asyncio.CancelledError):
         await crashing.run_once()
+    return outbox, keys
+
+
+async def test_a_deduplicating_platform_gets_the_same_key_again_after_a_crash(
+    bot: Knotbot, clock: ManualClock
+):
+    outbox, keys = await sent_then_crashed(bot, clock)
     await clock.advance(100)  # the claim expired; back within the nonce's window
     await run_until(clock, dispatcher_for(bot, outbox), clock.now())
     assert len(keys) == 2 and keys[0] == keys[1]  # sent again with the same key
@@ -334,19 +344,7 @@ async def test_a_deduplicating_platform_gets_the_same_key_again_after_a_crash(
 async def test_after_the_dedup_window_a_crashed_send_is_not_repeated(
     bot: Knotbot, clock: ManualClock
 ):
-    await say(bot, clock, "/remind at 9:30")
-    await clock.advance(30 * 60)
-    outbox = RecordingOutbox(clock, limits=PlatformLimits(1.0, 50.0, 1.0, dedup_window=120.0))
-    keys: list[str | None] = []
-    outbox.fail = lambda chat, key: keys.append(key)  # type: ignore[assignment, func-returns-value]
-    crashing = dispatcher_for(bot, outbox)
-
-    async def crash(*args: object) -> None:
-        raise asyncio.CancelledError
-
-    crashing._record = crash  # type: ignore[method-assign]
-    with pytest.raises(asyncio.CancelledError):
-        await crashing.run_once()
+    outbox, keys = await sent_then_crashed(bot, clock)
     await clock.advance(10 * 60)  # back only after the platform forgot the key
     await run_until(clock, dispatcher_for(bot, outbox), clock.now())
     assert len(keys) == 1  # not sent again: it could have arrived twice
