@@ -4,18 +4,28 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from datetime import time as wall_time
 from pathlib import Path
 
 import yaml
+from sqlalchemy import select
 
 from adapters.discord_bot import DiscordAdapter
 from adapters.telegram import TelegramAdapter
 from bot.content import ContentLibrary, load_content
 from bot.core import Knotbot
+from bot.messages import ChatRef, UserRef
 from bot.outbox import PlatformLimits
+from bot.reminders.parse import ReminderRequest
+from bot.reminders.schedule import Schedule, ScheduleKind
+from bot.reminders.service import ReminderView
 from bot.settings import SHIPPED_CONTENT, Settings
+from bot.storage import Database
+from bot.storage.schema import ReminderDelivery
 from tests.conftest import make_settings
 from tests.standins.discord_api import DiscordStandIn
 from tests.standins.telegram_api import TelegramStandIn
@@ -86,3 +96,44 @@ def content_with_relax_texts(tmp_path: Path, texts: list[str]) -> ContentLibrary
     data["kinds"]["relax"]["texts"] = texts
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return load_content(folder)
+
+
+async def remind_once(
+    core: Knotbot, user: UserRef, chat: ChatRef, seconds: float = 1.0
+) -> ReminderView:
+    """A one-off relax reminder, due `seconds` from now on the real clock."""
+    at = datetime.now(UTC) + timedelta(seconds=seconds)
+    request = ReminderRequest("relax", Schedule(ScheduleKind.ONCE, at=at), shared=False)
+    return await core.services.reminders.create(user, chat, request)
+
+
+def an_hour_ago() -> str:
+    """A time of day whose next occurrence is about 23 hours away: never due during a test."""
+    return f"{datetime.now(UTC) - timedelta(hours=1):%H:%M}"
+
+
+async def remind_daily(core: Knotbot, user: UserRef, chat: ChatRef, at: str) -> ReminderView:
+    schedule = Schedule(ScheduleKind.DAILY, times=(wall_time.fromisoformat(at),))
+    request = ReminderRequest("relax", schedule, shared=False)
+    return await core.services.reminders.create(user, chat, request)
+
+
+async def deliveries(db: Database, reminder_id: int) -> list[ReminderDelivery]:
+    async with db.session() as session:
+        found = await session.scalars(
+            select(ReminderDelivery).where(ReminderDelivery.reminder_id == reminder_id)
+        )
+        return list(found.all())
+
+
+async def sent(db: Database, reminder_id: int) -> bool:
+    return any(d.status == "sent" for d in await deliveries(db, reminder_id))
+
+
+async def until(check: Callable[[], Awaitable[bool]], within: float = 5.0) -> None:
+    """Poll an awaitable condition (a database read) until it holds."""
+    deadline = time.monotonic() + within
+    while not await check():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.02)

@@ -10,10 +10,9 @@ import asyncio
 import json
 import re
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
-from datetime import time as wall_time
 from pathlib import Path
 
 import pytest
@@ -22,12 +21,20 @@ from sqlalchemy import select
 from bot.content import ContentLibrary
 from bot.core import Knotbot
 from bot.messages import ChatKind, ChatRef, UserRef
-from bot.reminders.parse import ReminderRequest
 from bot.reminders.schedule import Schedule, ScheduleKind
-from bot.reminders.service import ReminderView
 from bot.storage import Database
-from bot.storage.schema import Reminder, ReminderDelivery
-from tests.platforms import content_with_relax_texts, discord_adapter, discord_settings
+from bot.storage.schema import Reminder
+from tests.platforms import (
+    an_hour_ago,
+    content_with_relax_texts,
+    deliveries,
+    discord_adapter,
+    discord_settings,
+    remind_daily,
+    remind_once,
+    sent,
+    until,
+)
 from tests.standins.discord_api import (
     ChannelSpec,
     DiscordStandIn,
@@ -103,48 +110,9 @@ def channel() -> ChatRef:
     return ChatRef("discord", str(CHANNEL_ID), ChatKind.COMMUNITY, str(GUILD_ID), "Knot Lab")
 
 
-async def remind_once(core: Knotbot, seconds: float = 1.0) -> ReminderView:
-    """A one-off relax reminder for USER_ID, due `seconds` from now."""
-    at = datetime.now(UTC) + timedelta(seconds=seconds)
-    request = ReminderRequest("relax", Schedule(ScheduleKind.ONCE, at=at), shared=False)
-    return await core.services.reminders.create(person(), private(), request)
-
-
-def an_hour_ago() -> str:
-    """A time of day whose next occurrence is about 23 hours away: never due during a test."""
-    return f"{datetime.now(UTC) - timedelta(hours=1):%H:%M}"
-
-
-async def remind_daily(core: Knotbot, at: str) -> ReminderView:
-    schedule = Schedule(ScheduleKind.DAILY, times=(wall_time.fromisoformat(at),))
-    request = ReminderRequest("relax", schedule, shared=False)
-    return await core.services.reminders.create(person(), private(), request)
-
-
 async def statuses(core: Knotbot) -> dict[int, str]:
     mine, _, _ = await core.services.reminders.list_for(person(), private())
     return {r.id: r.status for r in mine}
-
-
-async def deliveries(db: Database, reminder_id: int) -> list[ReminderDelivery]:
-    async with db.session() as session:
-        found = await session.scalars(
-            select(ReminderDelivery).where(ReminderDelivery.reminder_id == reminder_id)
-        )
-        return list(found.all())
-
-
-async def sent(db: Database, reminder_id: int) -> bool:
-    return any(d.status == "sent" for d in await deliveries(db, reminder_id))
-
-
-async def until(check: Callable[[], Awaitable[bool]], within: float = 5.0) -> None:
-    """Poll an awaitable condition (a database read) until it holds."""
-    deadline = time.monotonic() + within
-    while not await check():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.02)
 
 
 def buttons(message: StoredMessage) -> list[tuple[str, str, int]]:
@@ -186,7 +154,7 @@ async def test_a_due_reminder_arrives_by_dm_with_three_buttons_and_pings_nobody(
 ) -> None:
     async with running(discord_api, db, hostile_content) as core:
         started = time.monotonic()
-        reminder = await remind_once(core, seconds=1.0)
+        reminder = await remind_once(core, person(), private(), seconds=1.0)
         message = await delivered(discord_api)
         await until(lambda: sent(db, reminder.id))
     opened = discord_api.calls_matching("POST", r"/users/@me/channels")
@@ -217,7 +185,7 @@ async def test_snooze_on_the_dm_updates_it_and_sets_a_one_off_15_minutes_later(
     discord_api: DiscordStandIn, content: ContentLibrary, db: Database
 ) -> None:
     async with running(discord_api, db, content) as core:
-        reminder = await remind_once(core, seconds=0.5)
+        reminder = await remind_once(core, person(), private(), seconds=0.5)
         message = await delivered(discord_api)
         before = datetime.now(UTC)
         press = await discord_api.inject_button(
@@ -248,7 +216,7 @@ async def test_a_rate_limited_dm_is_retried_and_arrives_once(
 ) -> None:
     discord_api.fail_next("POST", POSTS, status=429, retry_after=1.0)
     async with running(discord_api, db, content) as core:
-        reminder = await remind_once(core, seconds=0.5)
+        reminder = await remind_once(core, person(), private(), seconds=0.5)
         message = await delivered(discord_api)
         await until(lambda: sent(db, reminder.id))
     limited, accepted = discord_api.calls_matching("POST", POSTS)
@@ -266,8 +234,8 @@ async def test_closed_dms_pause_every_reminder_without_retrying_and_resume_offer
 ) -> None:
     discord_api.set_dms_closed(USER_ID)
     async with running(discord_api, db, content) as core:
-        daily = await remind_daily(core, an_hour_ago())
-        once = await remind_once(core, seconds=0.5)
+        daily = await remind_daily(core, person(), private(), an_hour_ago())
+        once = await remind_once(core, person(), private(), seconds=0.5)
         refused = await discord_api.wait_for("POST", POSTS)
 
         async def all_blocked() -> bool:

@@ -9,9 +9,8 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
-from datetime import time as wall_time
 from pathlib import Path
 
 import pytest
@@ -20,13 +19,21 @@ from sqlalchemy import func, select
 from bot.content import ContentLibrary
 from bot.core import Knotbot
 from bot.messages import ChatKind, ChatRef, UserRef
-from bot.reminders.parse import ReminderRequest
 from bot.reminders.schedule import Schedule, ScheduleKind
-from bot.reminders.service import ReminderView
 from bot.storage import Database
-from bot.storage.schema import Reminder, ReminderDelivery, ReminderDone
+from bot.storage.schema import Reminder, ReminderDone
 from tests.conftest import make_settings
-from tests.platforms import checked_telegram, content_with_relax_texts, telegram_adapter
+from tests.platforms import (
+    an_hour_ago,
+    checked_telegram,
+    content_with_relax_texts,
+    deliveries,
+    remind_daily,
+    remind_once,
+    sent,
+    telegram_adapter,
+    until,
+)
 from tests.standins.telegram_api import ApiCall, StoredMessage, TelegramStandIn
 
 USER = 42
@@ -78,24 +85,6 @@ def group() -> ChatRef:
     return ChatRef("telegram", str(GROUP), ChatKind.COMMUNITY, str(GROUP), "Knot Club")
 
 
-async def remind_once(core: Knotbot, seconds: float = 1.0) -> ReminderView:
-    """A one-off relax reminder for USER, due `seconds` from now."""
-    at = datetime.now(UTC) + timedelta(seconds=seconds)
-    request = ReminderRequest("relax", Schedule(ScheduleKind.ONCE, at=at), shared=False)
-    return await core.services.reminders.create(person(), private(), request)
-
-
-def an_hour_ago() -> str:
-    """A time of day whose next occurrence is about 23 hours away: never due during a test."""
-    return f"{datetime.now(UTC) - timedelta(hours=1):%H:%M}"
-
-
-async def remind_daily(core: Knotbot, at: str) -> ReminderView:
-    schedule = Schedule(ScheduleKind.DAILY, times=(wall_time.fromisoformat(at),))
-    request = ReminderRequest("relax", schedule, shared=False)
-    return await core.services.reminders.create(person(), private(), request)
-
-
 async def comes_round(core: Knotbot, reminder_id: int, seconds: float = 0.5) -> None:
     """A daily reminder's time has come: its next occurrence is `seconds` from now."""
     soon = datetime.now(UTC) + timedelta(seconds=seconds)
@@ -111,32 +100,11 @@ async def statuses(core: Knotbot) -> dict[int, str]:
     return {r.id: r.status for r in mine}
 
 
-async def deliveries(db: Database, reminder_id: int) -> list[ReminderDelivery]:
-    async with db.session() as session:
-        found = await session.scalars(
-            select(ReminderDelivery).where(ReminderDelivery.reminder_id == reminder_id)
-        )
-        return list(found.all())
-
-
-async def sent(db: Database, reminder_id: int) -> bool:
-    return any(d.status == "sent" for d in await deliveries(db, reminder_id))
-
-
 async def snoozes_of(db: Database, reminder_id: int) -> list[Reminder]:
     """Snoozed copies: one-offs that /reminders does not list, so read from the database."""
     async with db.session() as session:
         found = await session.scalars(select(Reminder).where(Reminder.snooze_of == reminder_id))
         return list(found.all())
-
-
-async def until(check: Callable[[], Awaitable[bool]], within: float = 5.0) -> None:
-    """Poll an awaitable condition (a database read) until it holds."""
-    deadline = time.monotonic() + within
-    while not await check():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.02)
 
 
 def to(chat_id: int) -> Callable[[ApiCall], bool]:
@@ -186,7 +154,7 @@ async def test_a_due_reminder_arrives_in_the_private_chat_with_done_snooze_and_s
     core = Knotbot(settings=make_settings(), content=hostile_content, db=db)
     async with running(tg, core):
         started = time.monotonic()
-        reminder = await remind_once(core, seconds=1.0)
+        reminder = await remind_once(core, person(), private(), seconds=1.0)
         message = await delivered(tg)
         await until(lambda: sent(db, reminder.id))
     (call,) = tg.calls_to("sendMessage")
@@ -215,7 +183,7 @@ async def test_snooze_says_until_when_and_sets_a_one_off_15_minutes_later(
     tg: TelegramStandIn, core: Knotbot, db: Database
 ) -> None:
     async with running(tg, core):
-        reminder = await remind_once(core, seconds=0.5)
+        reminder = await remind_once(core, person(), private(), seconds=0.5)
         message = await delivered(tg)
         before = datetime.now(UTC)
         shown = await press(tg, message, "Snooze 15 min")
@@ -237,8 +205,8 @@ async def test_done_is_logged_and_stop_pauses_a_daily_reminder(
 ) -> None:
     daily_at = an_hour_ago()
     async with running(tg, core):
-        once = await remind_once(core, seconds=0.5)
-        daily = await remind_daily(core, daily_at)
+        once = await remind_once(core, person(), private(), seconds=0.5)
+        daily = await remind_daily(core, person(), private(), daily_at)
         await comes_round(core, daily.id)
         first, second = await delivered(tg), await delivered(tg, count=2)
         by_stop = {m.message_id: data_of(m, "Stop these reminders") for m in (first, second)}
@@ -267,7 +235,7 @@ async def test_a_flood_limit_delays_the_reminder_and_it_arrives_once(
     monkeypatch.setenv("PTB_TIMEDELTA", "true")  # PTB's future type; no deprecation warning
     tg.fail_next("sendMessage", error_code=429, retry_after=1, chat_id=USER)
     async with running(tg, core):
-        reminder = await remind_once(core, seconds=0.5)
+        reminder = await remind_once(core, person(), private(), seconds=0.5)
         message = await delivered(tg)
         await until(lambda: sent(db, reminder.id))
     refused, accepted = tg.calls_to("sendMessage")
@@ -286,8 +254,8 @@ async def test_a_user_who_blocked_the_bot_has_every_reminder_paused_until_unbloc
 ) -> None:
     tg.block(USER)  # sends answer 403 "Forbidden: bot was blocked by the user"
     async with running(tg, core):
-        daily = await remind_daily(core, an_hour_ago())
-        once = await remind_once(core, seconds=0.5)
+        daily = await remind_daily(core, person(), private(), an_hour_ago())
+        once = await remind_once(core, person(), private(), seconds=0.5)
         refused = await tg.wait_for("sendMessage", to(USER))
 
         async def all_blocked() -> bool:
