@@ -2,21 +2,39 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
+from bot.access import check
+from bot.actions import Request
 from bot.clock import Clock
 from bot.content import ContentLibrary
-from bot.messages import ButtonPress, ChatRef, Command, Incoming, MessageRef, Reply, UserRef
+from bot.messages import ButtonPress, ChatRef, Command, Incoming, MessageRef, Reply, UserRef, say
 from bot.outbox import Replier
 from bot.settings import Settings
 from bot.storage import Database
 
 if TYPE_CHECKING:
+    from bot.commands.spec import CommandSpec
     from bot.holds.manager import HoldManager
     from bot.reminders.service import ReminderService
     from bot.tips.service import TipService
+
+
+class Outcome(StrEnum):
+    """How handling one event went (logged, and returned by `Knotbot.handle`)."""
+
+    OK = "ok"
+    REFUSED = "refused"  # the person may not do that (there, or to that target)
+    UNDELIVERED = "undelivered"
+    DATABASE_DOWN = "database_down"
+    ERROR = "error"
+
+
+# A handler of one request type: Context and the request, which `bot.access` has checked.
+RequestHandler = Callable[["Context", Any], Awaitable[None]]
 
 
 @dataclass
@@ -30,6 +48,8 @@ class Services:
     holds: HoldManager
     reminders: ReminderService
     tips: TipService
+    # Which handler answers which request type (the table in bot/commands/__init__.py).
+    handlers: Mapping[type[Request], RequestHandler]
 
 
 @dataclass
@@ -37,6 +57,8 @@ class Context:
     services: Services
     event: Incoming
     replier: Replier
+    spec: CommandSpec | None = None  # the command being handled, if it is one
+    outcome: Outcome = Outcome.OK
 
     @property
     def chat(self) -> ChatRef:
@@ -61,6 +83,23 @@ class Context:
     @property
     def pressed(self) -> ButtonPress | None:
         return self.event if isinstance(self.event, ButtonPress) else None
+
+    async def perform(self, request: Request) -> bool:
+        """Check that this person may do `request` here, then run its handler; False if not."""
+        refused = await check(self, request)
+        if refused is not None:
+            await self.refuse(refused)
+            return False
+        await self.services.handlers[type(request)](self, request)
+        return True
+
+    async def refuse(self, why: str) -> None:
+        """Tell only the person who acted why not."""
+        self.outcome = Outcome.REFUSED
+        if self.pressed is not None:
+            await self.replier.notice(why)
+        else:
+            await self.answer(say(why))
 
     async def answer(self, reply: Reply) -> MessageRef:
         return await self.replier.reply(reply)

@@ -12,23 +12,25 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import actions
+from bot.access import Reason, place_refusal, refusal
 from bot.clock import Clock, SystemClock
-from bot.commands import ACTIONS, ALIASES, BY_NAME, COMMANDS, CommandSpec
+from bot.commands import ALIASES, BY_NAME, COMMANDS, HANDLERS, CommandSpec
 from bot.commands.knot import free_text_reply
 from bot.content import ContentError, ContentLibrary, load_content
-from bot.context import Context, Services
+from bot.context import Context, Outcome, Services
 from bot.holds.manager import HoldManager
 from bot.logs import fields
-from bot.messages import ButtonPress, Command, Incoming, Reply, ReplyBuilder, text
+from bot.messages import ButtonPress, Command, Incoming, Reply, say
 from bot.outbox import DeliveryError, Outbox, Replier
-from bot.reminders.dispatcher import DispatchSettings
+from bot.reminders.dispatcher import Dispatchers, DispatchSettings
+from bot.reminders.kinds import TIP_OF_THE_DAY, Composers
+from bot.reminders.scheduler import BookingLimits, Scheduler
 from bot.reminders.service import ReminderService
 from bot.reminders.zones import zone_names
 from bot.settings import Settings
 from bot.storage import Database, DatabaseUnavailable
 from bot.text import shorten
-from bot.tips.messages import tip_of_the_day
-from bot.tips.service import TIP_OF_THE_DAY, TipService
+from bot.tips.service import TipService
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +42,8 @@ _OOPS = "Something went wrong on my side. Please try again; if it keeps happenin
 
 
 class Knotbot:
+    """The composition of the core: services built once, and one entry point per event."""
+
     def __init__(
         self,
         *,
@@ -50,20 +54,38 @@ class Knotbot:
         dispatch: DispatchSettings | None = None,
     ) -> None:
         clock = clock or SystemClock()
-        holds = HoldManager(content=content, db=db, clock=clock, owner=settings.instance_id)
         grace = timedelta(minutes=settings.reminder_grace_minutes)
-        reminders = ReminderService(
+        self.composers = Composers(content)
+        self.dispatchers = Dispatchers(
+            db=db,
+            composers=self.composers,
+            clock=clock,
+            owner=settings.instance_id,
+            settings=dispatch or DispatchSettings(grace=grace),
+        )
+        limits = BookingLimits(
+            per_person=settings.max_reminders_per_person,
+            per_community=settings.max_shared_reminders_per_community,
+        )
+        scheduler = Scheduler(clock=clock, wake=self.dispatchers.wake, limits=limits)
+        holds = HoldManager(
             content=content,
             db=db,
             clock=clock,
             owner=settings.instance_id,
-            default_zone=settings.default_timezone,
-            dispatch=dispatch or DispatchSettings(grace=grace),
+            max_running_per_person=settings.max_running_holds_per_person,
+        )
+        reminders = ReminderService(
+            db=db, clock=clock, scheduler=scheduler, default_zone=settings.default_timezone
         )
         tips = TipService(
-            content=content, db=db, clock=clock, default_zone=settings.default_timezone
+            content=content,
+            db=db,
+            clock=clock,
+            scheduler=scheduler,
+            default_zone=settings.default_timezone,
         )
-        reminders.compose[TIP_OF_THE_DAY] = self._tip_of_the_day
+        self.composers.register(TIP_OF_THE_DAY, tips.compose_tip_of_the_day)
         self.services = Services(
             settings=settings,
             content=content,
@@ -72,6 +94,7 @@ class Knotbot:
             holds=holds,
             reminders=reminders,
             tips=tips,
+            handlers=HANDLERS,
         )
 
     @property
@@ -79,46 +102,46 @@ class Knotbot:
         """For menus: Telegram's command list, Discord's slash commands, /help."""
         return COMMANDS
 
-    async def handle(self, event: Incoming, replier: Replier) -> None:
+    async def handle(self, event: Incoming, replier: Replier) -> Outcome:
         """Answer one event. Never raises for bad input or a database outage: the user is told."""
         event = _tidy(event)
         ctx = Context(self.services, event, replier)
         started = time.perf_counter()
-        outcome = "ok"
         try:
             if isinstance(event, Command):
                 await self._command(ctx, event)
             else:
                 await self._button(ctx, event)
         except DeliveryError as exc:
-            outcome = "undelivered"
+            ctx.outcome = Outcome.UNDELIVERED
             log.info("could not answer: %s", exc, extra=fields(platform=event.chat.platform))
         except (DatabaseUnavailable, SQLAlchemyError, OSError) as exc:
-            outcome = "database_down"
+            ctx.outcome = Outcome.DATABASE_DOWN
             log.warning("database trouble: %s", type(exc).__name__)
-            await self._say(replier, _DB_DOWN)
+            await _tell(replier, _DB_DOWN)
         except Exception:
-            outcome = "error"
+            ctx.outcome = Outcome.ERROR
             log.exception("failed to handle an event")
-            await self._say(replier, _OOPS)
+            await _tell(replier, _OOPS)
         finally:
-            self._log_event(event, outcome, time.perf_counter() - started)
+            self._log_event(event, ctx.outcome, time.perf_counter() - started)
+        return ctx.outcome
 
     @staticmethod
-    def _log_event(event: Incoming, outcome: str, seconds: float) -> None:
+    def _log_event(event: Incoming, outcome: Outcome, seconds: float) -> None:
         """One line per event; what people wrote only at DEBUG level."""
         if isinstance(event, Command):
             known = ALIASES.get(event.name, event.name) if event.name else "text"
             what = {"command": known if (known in BY_NAME or known == "text") else "unknown"}
         else:
-            what = {"button": actions.parse(event.action).verb[:8]}
+            what = {"button": actions.describe(event.action)}
         log.info(
             "handled",
             extra=fields(
                 **what,
                 platform=event.chat.platform,
                 chat=event.chat.kind.value,
-                outcome=outcome,
+                outcome=outcome.value,
                 ms=round(seconds * 1000, 1),
             ),
         )
@@ -135,8 +158,8 @@ class Knotbot:
         services = self.services
         services.content = content
         services.holds.use_content(content)
-        services.reminders.use_content(content)
         services.tips.use_content(content)
+        self.composers.use_content(content)
         log.info("content reloaded", extra=fields(folder=str(folder)))
         return None
 
@@ -149,31 +172,29 @@ class Knotbot:
         if spec is None:
             await ctx.answer(self._unknown_command(event.name))
             return
+        refused = place_refusal(spec.name, spec.where, ctx.chat)
+        if refused is not None:
+            await ctx.refuse(refused)
+            return
+        ctx.spec = spec
         await spec.handler(ctx)
 
     async def _button(self, ctx: Context, event: ButtonPress) -> None:
-        action = actions.parse(event.action)
-        handler = ACTIONS.get(action.verb)
-        if handler is None:
-            await ctx.replier.notice("That button is from an older version of me; try /help.")
+        action = actions.decode(event.action)
+        if action is not None:
+            await ctx.perform(action)
             return
-        await handler(ctx, action)
+        kind = actions.kind_of(event.action)
+        if kind is not None and kind.target is not actions.Target.NONE:  # a forged target id
+            await ctx.refuse(refusal(kind, Reason.GONE))
+            return
+        await ctx.replier.notice("That button is from an older version of me; try /help.")
 
     def _unknown_command(self, name: str) -> Reply:
         said = shorten(name, 32)
         close = difflib.get_close_matches(name.lower(), [c.name for c in COMMANDS], n=1, cutoff=0.6)
         hint = f" Did you mean /{close[0]}?" if close else ""
-        return (
-            ReplyBuilder()
-            .add(text(f"I don't know /{said}.{hint} Type /help to see what I can do."))
-            .build()
-        )
-
-    async def _say(self, replier: Replier, line: str) -> None:
-        try:
-            await replier.reply(ReplyBuilder().add(text(line)).build())
-        except Exception:
-            log.warning("could not tell the user about a failure", exc_info=True)
+        return say(f"I don't know /{said}.{hint} Type /help to see what I can do.")
 
     def complete(self, kind: str, prefix: str, limit: int = 25) -> list[tuple[str, str]]:
         """Autocomplete choices as (label, value): areas, techniques, holdables or timezones."""
@@ -205,23 +226,21 @@ class Knotbot:
         unique = [c for c in choices if not (c[1] in seen or seen.add(c[1]))]
         return unique[:limit]
 
-    async def _tip_of_the_day(self, community_id: int | None) -> Reply | None:
-        tip = await self.services.tips.feature(community_id)
-        return tip_of_the_day(self.services.content, tip) if tip else None
-
     async def start(self, platform: str, outbox: Outbox) -> None:
-        """Called by an adapter once connected: fix up what a restart left behind, and start
-        sending this platform's reminders through `outbox`."""
+        """Called by an adapter once connected: holds and reminders of `platform` talk through
+        `outbox` from now on; fix up what a restart left behind, and start sending reminders."""
+        self.services.holds.attach(platform, outbox)
         try:
-            await self.services.holds.recover(platform, outbox)
+            await self.services.holds.recover(platform)
         except (DatabaseUnavailable, SQLAlchemyError, OSError) as exc:
             log.warning("could not check for interrupted holds: %s", exc)
-        self.services.reminders.start(platform, outbox)
+        self.dispatchers.start(platform, outbox)
 
     async def shutdown(self) -> None:
-        """Stop holds (their messages say so) and the reminder dispatchers; idempotent."""
+        """Stop holds (their messages say so) and the reminder dispatchers; idempotent.
+        Called by the adapter that called `start`, while it can still send."""
         await self.services.holds.shutdown()
-        await self.services.reminders.stop()
+        await self.dispatchers.stop()
 
     async def recipient_gone(self, platform: str, chat_id: str) -> None:
         """An adapter learnt that a user blocked the bot (or left): pause what goes to them."""
@@ -230,6 +249,14 @@ class Knotbot:
     async def recipient_back(self, platform: str, chat_id: str) -> None:
         """The user unblocked the bot: resume what was paused because of it."""
         await self.services.reminders.recipient_back(platform, chat_id)
+
+
+async def _tell(replier: Replier, line: str) -> None:
+    """Tell the person about a failure, if that is still possible."""
+    try:
+        await replier.reply(say(line))
+    except Exception:
+        log.warning("could not tell the user about a failure", exc_info=True)
 
 
 def _tidy(event: Incoming) -> Incoming:

@@ -169,7 +169,7 @@ def progress(bar: str) -> Block:
     return Block(BlockKind.PROGRESS, (bar,))
 
 
-@dataclass(frozen=True)
+@dataclass
 class ReplyBuilder:
     """Collects blocks and buttons for one reply; handlers read like the message they write."""
 
@@ -187,3 +187,8 @@ class ReplyBuilder:
 
     def build(self, *, private: bool = True) -> Reply:
         return Reply(tuple(self.blocks), tuple(self.rows), private=private)
+
+
+def say(*lines: str) -> Reply:
+    """A reply of plain text lines, the most common answer."""
+    return Reply((text(*lines),))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot import actions
+from bot.actions import ShowArea, StartHold, button
 from bot.content import ContentLibrary
 from bot.content.models import Area, Technique
 from bot.messages import (
@@ -21,7 +21,7 @@ from bot.messages import (
 
 
 def area_buttons(content: ContentLibrary, areas: tuple[Area, ...] | None = None) -> list[Button]:
-    return [Button(a.name, actions.make(actions.AREA, a.id)) for a in (areas or content.areas)]
+    return [button(a.name, ShowArea(a.id)) for a in (areas or content.areas)]
 
 
 def areas_list(content: ContentLibrary, lead: str = "Which spot is knotted?") -> Reply:
@@ -46,10 +46,8 @@ def technique_blocks(technique: Technique, *, with_title: bool = True) -> list[B
 
 
 def hold_button(technique: Technique, area_id: str) -> Button:
-    return Button(
-        f"Start hold: {technique.title}",
-        actions.make(actions.HOLD, technique.id, area_id),
-        ButtonStyle.PRIMARY,
+    return button(
+        f"Start hold: {technique.title}", StartHold(technique.id, area_id), ButtonStyle.PRIMARY
     )
 
 

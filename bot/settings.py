@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     db_connect_retry_seconds: float = Field(default=5.0, ge=0.0, le=300.0)
     # A reminder missed while the bot was down is still sent if it is at most this late.
     reminder_grace_minutes: int = Field(default=30, ge=0, le=24 * 60)
+    # Limits that keep one person (or one group) from crowding out everyone else.
+    max_reminders_per_person: int = Field(default=20, ge=1, le=1000)
+    max_shared_reminders_per_community: int = Field(default=20, ge=1, le=1000)
+    max_running_holds_per_person: int = Field(default=3, ge=1, le=100)
 
     # Discord
     discord_token: SecretStr | None = None

@@ -16,6 +16,7 @@ from bot.content import ContentLibrary, load_content
 from bot.core import Knotbot
 from bot.settings import SHIPPED_CONTENT, Settings
 from bot.storage import Database
+from tests.helpers import PLATFORM, RecordingOutbox
 
 PG_ENV = "KNOTBOT_TEST_DATABASE_URL"
 
@@ -116,7 +117,17 @@ def make_settings(**overrides: object) -> Settings:
 
 
 @pytest.fixture
-async def bot(content: ContentLibrary, db: Database, clock: ManualClock) -> AsyncIterator[Knotbot]:
+def platform(clock: ManualClock) -> RecordingOutbox:
+    """The in-memory platform as a whole: what holds edit and what is sent unprompted."""
+    return RecordingOutbox(clock)
+
+
+@pytest.fixture
+async def bot(
+    content: ContentLibrary, db: Database, clock: ManualClock, platform: RecordingOutbox
+) -> AsyncIterator[Knotbot]:
+    """The core on the in-memory platform (holds edit their messages through `platform`)."""
     knotbot = Knotbot(settings=make_settings(), content=content, db=db, clock=clock)
+    knotbot.services.holds.attach(PLATFORM, platform)
     yield knotbot
     await knotbot.shutdown()

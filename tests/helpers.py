@@ -7,12 +7,16 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
+from bot.actions import Action, encode
 from bot.clock import Clock, ManualClock
+from bot.core import Knotbot
 from bot.messages import ButtonPress, ChatKind, ChatRef, Command, MessageRef, Reply, UserRef
 from bot.outbox import DeliveryError, PlatformLimits
-from bot.reminders.dispatcher import Dispatcher, run_simulated
+from bot.reminders.dispatcher import Dispatcher, DispatchSettings
 from bot.render import plain_text
+from tests.simulation import run_simulated
 
 PLATFORM = "memory"
 FAST = PlatformLimits(min_edit_interval=1.0, sends_per_second=100.0, sends_per_chat_per_second=10.0)
@@ -38,14 +42,16 @@ def command(text: str, *, who: UserRef | None = None, chat: ChatRef | None = Non
 
 
 def press(
-    action: str,
+    action: Action | str,
     *,
     who: UserRef | None = None,
     chat: ChatRef | None = None,
     message: MessageRef | None = None,
 ) -> ButtonPress:
+    """A press of the button for `action` (a raw id only to test ids clients may forge)."""
     who = who or user()
-    return ButtonPress(chat or private_chat(who.user_id), who, action, message)
+    data = action if isinstance(action, str) else encode(action)
+    return ButtonPress(chat or private_chat(who.user_id), who, data, message)
 
 
 @dataclass
@@ -61,7 +67,11 @@ class Sent:
 
 @dataclass
 class RecordingReplier:
-    """Answers into lists; an edit can be made slow or failing to test the hold runner."""
+    """Answers into lists; an edit can be made slow or failing to test the hold runner.
+
+    It is an Outbox too: attached as the platform (`bot.services.holds.attach`), it records
+    the edits of the holds it started, so a test reads one hold's whole story in one place.
+    """
 
     clock: Clock
     limits: PlatformLimits = FAST
@@ -78,6 +88,9 @@ class RecordingReplier:
         return ref
 
     async def update(self, reply: Reply) -> MessageRef:
+        return await self.reply(reply)
+
+    async def send(self, chat: ChatRef, reply: Reply, *, key: str | None = None) -> MessageRef:
         return await self.reply(reply)
 
     async def edit(self, message: MessageRef, reply: Reply) -> None:
@@ -133,7 +146,7 @@ class RecordingOutbox:
     limits: PlatformLimits = FAST
     fail: Callable[[ChatRef, str | None], DeliveryError | None] | None = None
     sent: list[Delivered] = field(default_factory=list)
-    edits: list[tuple[MessageRef, Reply]] = field(default_factory=list)
+    edits: list[Sent] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     async def send(self, chat: ChatRef, reply: Reply, *, key: str | None = None) -> MessageRef:
@@ -145,7 +158,21 @@ class RecordingOutbox:
         return MessageRef(PLATFORM, chat.chat_id, str(next(self._ids)))
 
     async def edit(self, message: MessageRef, reply: Reply) -> None:
-        self.edits.append((message, reply))
+        self.edits.append(Sent(message, reply, self.clock.monotonic()))
+
+
+def dispatcher_for(bot: Knotbot, outbox: RecordingOutbox, **settings: Any) -> Dispatcher:
+    """A dispatcher of the in-memory platform for `bot`, driven by the test (see run_until)."""
+    s = bot.services
+    return Dispatcher(
+        platform=PLATFORM,
+        outbox=outbox,
+        db=s.db,
+        composers=bot.composers,
+        clock=s.clock,
+        owner=s.settings.instance_id,
+        settings=DispatchSettings(**settings),
+    )
 
 
 async def run_until(clock: ManualClock, dispatcher: Dispatcher, moment: datetime) -> None:

@@ -10,7 +10,7 @@ from bot.core import Knotbot
 from bot.messages import ButtonPress
 from bot.storage import Database
 from tests.conftest import make_settings
-from tests.helpers import RecordingReplier, command, press
+from tests.helpers import PLATFORM, RecordingOutbox, RecordingReplier, command, press
 
 
 async def ask(bot: Knotbot, clock: ManualClock, text: str) -> RecordingReplier:
@@ -157,6 +157,7 @@ async def test_database_down_gets_a_friendly_answer_and_stateless_commands_still
 ):
     down = Database("postgresql+asyncpg://nobody@127.0.0.1:9/none")
     bot = Knotbot(settings=make_settings(), content=content, db=down, clock=clock)
+    bot.services.holds.attach(PLATFORM, RecordingOutbox(clock))
     try:
         replier = RecordingReplier(clock)
         await bot.handle(command("/hold upper-back"), replier)

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot import actions
+from bot.actions import HoldControl, HoldOp
 from bot.clock import ManualClock
 from bot.content import ContentLibrary
 from bot.core import Knotbot
@@ -22,6 +22,7 @@ from tests.helpers import SLOW, RecordingReplier, command, eventually, press, pr
 
 
 async def start_hold(bot: Knotbot, replier: RecordingReplier, what: str, **kw: object):
+    bot.services.holds.attach("memory", replier)  # the hold's edits are recorded there too
     await bot.handle(command(f"/hold {what}", **kw), replier)  # type: ignore[arg-type]
     holds = bot.services.holds.active
     assert holds, f"no hold started; the bot said: {replier.texts}"
@@ -124,7 +125,7 @@ async def test_stop_button_ends_the_hold_at_once_and_keeps_history(
     active = await start_hold(bot, replier, "ball-wall")
     await clock.advance(31)  # round 1 pressed (5 s ready + 20 s press), now in release/rest
     stop_at = clock.monotonic()
-    await bot.handle(press(actions.make(actions.HOLD_STOP, active.hold_id)), replier)
+    await bot.handle(press(HoldControl(HoldOp.STOP, active.hold_id)), replier)
     await clock.run_until(active.task)
 
     last = replier.edits[-1]
@@ -153,9 +154,7 @@ async def test_someone_else_cannot_stop_my_hold(bot: Knotbot, clock: ManualClock
     other = RecordingReplier(clock)
     stranger = user("u2", "Bo")
     await bot.handle(
-        press(
-            actions.make(actions.HOLD_STOP, active.hold_id), who=stranger, chat=private_chat("u1")
-        ),
+        press(HoldControl(HoldOp.STOP, active.hold_id), who=stranger, chat=private_chat("u1")),
         other,
     )
     assert other.notices == ["This is someone else's hold; start your own with /hold."]
@@ -311,7 +310,7 @@ async def test_pause_and_resume_shift_the_rest_of_the_hold(bot: Knotbot, clock: 
     active = await start_hold(bot, replier, "shoulder-drop")  # 3 + 60 + 3 = 66 s
     t0 = replier.sent[0].at
     await clock.advance(10)  # 3 s ready + 7 s of the 60 s drop: 53 s left
-    await bot.handle(press(actions.make(actions.HOLD_PAUSE, active.hold_id)), replier)
+    await bot.handle(press(HoldControl(HoldOp.PAUSE, active.hold_id)), replier)
     await clock.advance(1)
     paused = replier.edits[-1]
     assert "Paused \u00b7 Let them drop: 53 s" in paused.text
@@ -319,7 +318,7 @@ async def test_pause_and_resume_shift_the_rest_of_the_hold(bot: Knotbot, clock: 
     edits_while_paused = len(replier.edits)
     await clock.advance(120)
     assert len(replier.edits) == edits_while_paused, "a paused hold kept counting"
-    await bot.handle(press(actions.make(actions.HOLD_RESUME, active.hold_id)), replier)
+    await bot.handle(press(HoldControl(HoldOp.RESUME, active.hold_id)), replier)
     await clock.run_until(active.task)
     assert replier.edits[-1].at - t0 == pytest.approx(66 + 121)
     assert "Done" in replier.edits[-1].text
@@ -368,13 +367,7 @@ async def test_restart_marks_leftover_holds_interrupted_and_fixes_their_message(
             now=clock.now(),
         )
     outbox = RecordingReplier(clock)
-
-    class Outbox:
-        limits = outbox.limits
-        send = None
-        edit = outbox.edit
-
-    await bot.start("memory", Outbox())  # type: ignore[arg-type]
+    await bot.start("memory", outbox)
     assert [e.ref for e in outbox.edits] == [left_message]
     assert "cut short because knotbot restarted" in outbox.edits[0].text
     assert "/hold ball-wall" in outbox.edits[0].text
@@ -412,6 +405,7 @@ async def test_shutdown_while_the_first_frame_is_being_sent_still_stops_the_hold
         return await original(reply)
 
     replier.reply = slow_first_frame  # type: ignore[method-assign]
+    bot.services.holds.attach("memory", replier)
     starting = asyncio.create_task(bot.handle(command("/hold jaw"), replier))
     await eventually(lambda: bool(bot.services.holds.active))
     stopping = asyncio.create_task(bot.services.holds.shutdown())

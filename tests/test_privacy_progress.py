@@ -29,7 +29,9 @@ async def say(bot: Knotbot, clock: ManualClock, text: str, *, who=ADA, chat=DM) 
 
 
 async def hold_to_the_end(bot: Knotbot, clock: ManualClock, what: str) -> None:
-    replier = await say(bot, clock, f"/hold {what}")
+    replier = RecordingReplier(clock)
+    bot.services.holds.attach("memory", replier)  # the platform: it records the hold's edits
+    await bot.handle(command(f"/hold {what}", who=ADA, chat=DM), replier)
     (active,) = bot.services.holds.active
     await clock.run_until(active.task)
     assert "Done" in replier.edits[-1].text
@@ -116,14 +118,10 @@ async def test_progress_draws_the_last_weeks_and_says_it_in_a_line(
     bot: Knotbot, clock: ManualClock
 ):
     await some_history(bot, clock)
-    from bot.reminders.dispatcher import Dispatcher
-    from tests.helpers import RecordingOutbox, run_until
+    from tests.helpers import RecordingOutbox, dispatcher_for, run_until
 
     outbox = RecordingOutbox(clock)
-    s = bot.services
-    dispatcher = Dispatcher(
-        platform="memory", outbox=outbox, db=s.db, content=s.content, clock=clock, owner="t"
-    )
+    dispatcher = dispatcher_for(bot, outbox)
     await run_until(clock, dispatcher, clock.now() + timedelta(hours=12))
     for delivered in outbox.sent[:3]:
         await bot.handle(

@@ -17,6 +17,7 @@ from bot.core import Knotbot
 from bot.messages import ChatKind
 from bot.outbox import PlatformLimits, RateLimited, RecipientGone, TemporaryFailure
 from bot.reminders.dispatcher import Dispatcher, DispatchSettings, occurrence_key
+from bot.reminders.kinds import Composers
 from bot.reminders.parse import parse_request
 from bot.reminders.schedule import Schedule, next_after
 from bot.storage import Database
@@ -27,6 +28,7 @@ from tests.helpers import (
     RecordingOutbox,
     RecordingReplier,
     command,
+    dispatcher_for,
     eventually,
     group_chat,
     press,
@@ -34,19 +36,6 @@ from tests.helpers import (
     run_until,
     user,
 )
-
-
-def dispatcher_for(bot: Knotbot, outbox: RecordingOutbox, **settings: object) -> Dispatcher:
-    s = bot.services
-    return Dispatcher(
-        platform="memory",
-        outbox=outbox,
-        db=s.db,
-        content=s.content,
-        clock=s.clock,
-        owner=s.settings.instance_id,
-        settings=DispatchSettings(**settings),  # type: ignore[arg-type]
-    )
 
 
 async def say(bot: Knotbot, clock: ManualClock, text: str, **kw: object) -> RecordingReplier:
@@ -62,20 +51,22 @@ def local_times(sent: list[Delivered], zone: str = "UTC") -> list[str]:
 async def test_reminders_arrive_on_time_in_the_window_with_buttons(
     bot: Knotbot, clock: ManualClock
 ):
-    replier = await say(bot, clock, "/remind every 2 hours from 9:00 to 18:00 on weekdays")
+    replier = await say(bot, clock, "/remind every 2 hours from 9:00 to 17:00 on weekdays")
     outbox = RecordingOutbox(clock)
     dispatcher = dispatcher_for(bot, outbox)
     await run_until(clock, dispatcher, datetime(2026, 3, 9, 9, 0, tzinfo=UTC))  # Mon to next Mon
 
-    offset = int(local_times(outbox.sent)[0].split(":")[1])
-    assert 0 <= offset < 60  # a stable per-person shift within the hour, the same every time
-    said = f"Set: relax reminders, every 2 h, 09:{offset:02d}\u201317:{offset:02d}, Mon\u2013Fri (UTC)."
+    # On the minutes asked for, inside the hours asked for: never 17:59 for "9 to 17".
+    said = "Set: relax reminders, every 2 h, 09:00\u201317:00, Mon\u2013Fri (UTC)."
     assert said in replier.last
-    expected = [
-        f"{day} {h:02d}:{offset:02d}"
-        for day in ("Mon", "Tue", "Wed", "Thu", "Fri")
-        for h in (9, 11, 13, 15, 17)
-    ]
+    expected = (
+        [  # set at Mon 09:00: the first comes at 11:00, the last next Monday at 09:00
+            f"{day} {h:02d}:00"
+            for day in ("Mon", "Tue", "Wed", "Thu", "Fri")
+            for h in (9, 11, 13, 15, 17)
+        ][1:]
+        + ["Mon 09:00"]
+    )
     assert local_times(outbox.sent) == expected
     first = outbox.sent[0]
     assert first.chat.kind is ChatKind.PRIVATE and first.chat.chat_id == "u1"
@@ -143,7 +134,7 @@ async def test_stop_button_pauses_and_reminders_resumes(bot: Knotbot, clock: Man
     replier = RecordingReplier(clock)
     await bot.handle(press(stop), replier)
     assert replier.last.startswith("Paused: Relax break, every hour")
-    await run_until(clock, dispatcher, datetime(2026, 3, 2, 15, 0, tzinfo=UTC))
+    await run_until(clock, dispatcher, datetime(2026, 3, 2, 14, 50, tzinfo=UTC))
     assert len(outbox.sent) == sent
     listing = await say(bot, clock, "/reminders")
     assert "\u00b7 paused" in listing.last
@@ -417,8 +408,8 @@ async def test_a_new_nearer_reminder_wakes_the_sleeping_dispatcher(
     bot: Knotbot, clock: ManualClock
 ):
     outbox = RecordingOutbox(clock)
-    bot.services.reminders._dispatch = DispatchSettings(max_sleep=3600)
-    dispatcher = bot.services.reminders.start("memory", outbox)
+    bot.dispatchers._settings = DispatchSettings(max_sleep=3600)
+    dispatcher = bot.dispatchers.start("memory", outbox)
     await eventually(lambda: clock.next_deadline is not None)  # asleep for up to an hour
     await say(bot, clock, "/remind in 2 min")
     await eventually(
@@ -492,7 +483,7 @@ async def test_two_dispatchers_on_one_database_send_every_occurrence_exactly_onc
             platform="memory",
             outbox=outbox,
             db=any_db,
-            content=content,
+            composers=Composers(content),
             clock=clock,
             owner=name,
             settings=DispatchSettings(batch=7),

@@ -20,6 +20,7 @@ from bot.clock import SystemClock
 from bot.messages import ChatKind, ChatRef, UserRef
 from bot.reminders.parse import ReminderRequest
 from bot.reminders.schedule import Schedule, ScheduleKind
+from bot.reminders.scheduler import Scheduler
 from bot.reminders.service import ReminderService
 from bot.storage import Database
 from bot.storage.schema import ReminderDelivery
@@ -72,9 +73,8 @@ async def test_two_processes_share_the_reminders_without_losing_or_doubling_one(
     db = Database(shared_database)
     await db.upgrade()
     clock = SystemClock()
-    service = ReminderService(
-        content=content, db=db, clock=clock, owner="setup", default_zone="UTC"
-    )
+    scheduler = Scheduler(clock=clock, wake=lambda platform: None)
+    service = ReminderService(db=db, clock=clock, scheduler=scheduler, default_zone="UTC")
     first_due = clock.now() + timedelta(seconds=6)
     for i in range(REMINDERS):
         at = first_due + timedelta(milliseconds=40 * i)

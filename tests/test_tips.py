@@ -9,11 +9,11 @@ from bot.clock import ManualClock
 from bot.content import ContentLibrary
 from bot.core import Knotbot
 from bot.messages import BlockKind, ChatRef
-from bot.reminders.dispatcher import Dispatcher
 from tests.helpers import (
     RecordingOutbox,
     RecordingReplier,
     command,
+    dispatcher_for,
     group_chat,
     press,
     run_until,
@@ -216,16 +216,7 @@ async def test_tip_of_the_day_posts_once_a_day_at_the_local_time(bot: Knotbot, c
     made = await say(bot, clock, "/tip daily 09:30", who=MOD)
     assert "every day at 09:30 (Europe/Lisbon)" in made.last
     outbox = RecordingOutbox(clock)
-    s = bot.services
-    dispatcher = Dispatcher(
-        platform="memory",
-        outbox=outbox,
-        db=s.db,
-        content=s.content,
-        clock=clock,
-        owner="t",
-        compose=s.reminders.compose,
-    )
+    dispatcher = dispatcher_for(bot, outbox)
     await run_until(clock, dispatcher, clock.now() + timedelta(days=3))
     posted = [d for d in outbox.sent if d.text.startswith("Tip of the day")]
     assert [d.at.astimezone(ZoneInfo("Europe/Lisbon")).strftime("%d %H:%M") for d in posted] == [

@@ -1,30 +1,25 @@
-"""Every command and button the core understands, in one table.
+"""Every command and every button the core understands, in two tables.
 
-Where is a command handled? Find its name here; the handler is next to it.
+Where is a command handled? Find its name in COMMANDS; the handler is next to it. Where is a
+button handled? Find its type (bot/actions.py) in HANDLERS. Who may use them is declared with
+the command (`where`) and with each request type (`rule`), and checked by bot/access.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
-from bot import actions
-from bot.commands import basics, holds, knot, privacy, progress, reminders, tips
+from bot import actions as a
+from bot.actions import Where
+from bot.commands import basics, holds, knot, privacy, progress, quiet, reminders, timezone, tips
 from bot.commands.spec import ArgSpec, CommandSpec, SubcommandSpec
-from bot.context import Context
+from bot.context import Context, RequestHandler
 from bot.messages import ReplyBuilder, bullets, note, text
-
-ActionHandler = Callable[[Context, actions.Action], Awaitable[None]]
 
 
 async def help_command(ctx: Context) -> None:
     lines = [f"/{c.name}{' ' + c.usage if c.usage else ''}: {c.description}" for c in COMMANDS]
     await ctx.answer(
         ReplyBuilder()
-        .add(
-            text("Here is what I can do:"),
-            bullets(lines),
-            note(ctx.content.safety.notice),
-        )
+        .add(text("Here is what I can do:"), bullets(lines), note(ctx.content.safety.notice))
         .build()
     )
 
@@ -66,7 +61,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "timezone",
         "Set your time zone",
-        reminders.timezone,
+        timezone.timezone,
         ArgSpec(
             "zone",
             "e.g. Europe/Berlin, a city, or your local time like 14:35",
@@ -77,7 +72,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "quiet",
         "Pause all your reminders for a while",
-        reminders.quiet,
+        quiet.quiet,
         ArgSpec("how_long", "e.g. until tomorrow, for 3 days, off"),
         usage="<until tomorrow | for 3 days | off>",
     ),
@@ -90,9 +85,10 @@ COMMANDS: tuple[CommandSpec, ...] = (
         subcommands=(
             SubcommandSpec(
                 "share",
-                "Share what helps you",
+                "Share what helps you (no links; add area:upper-back for one spot)",
                 ArgSpec("tip", "Your tip, in your own words (no links)", required=True),
                 ArgSpec("area", "The spot it helps", complete="areas"),
+                usage="<your tip>",
             ),
             SubcommandSpec("random", "A random tip from this community"),
             SubcommandSpec("top", "The most thanked tips"),
@@ -100,6 +96,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
                 "area",
                 "Tips for one spot",
                 option=ArgSpec("area", "The spot", required=True, complete="areas"),
+                usage="<spot>",
             ),
             SubcommandSpec("mine", "Your tips, to delete one"),
             SubcommandSpec("pending", "Moderators: tips waiting for review"),
@@ -107,22 +104,29 @@ COMMANDS: tuple[CommandSpec, ...] = (
                 "remove",
                 "Moderators: take a tip down",
                 ArgSpec("number", "The tip's number", required=True),
+                usage="<number>",
             ),
             SubcommandSpec(
                 "moderation",
                 "Moderators: tips wait for review (on) or show at once (off)",
                 ArgSpec("on_or_off", "on or off", required=True),
+                usage="on|off",
             ),
             SubcommandSpec(
                 "daily",
                 "Moderators: a tip of the day here at a time, or off",
                 ArgSpec("time", "e.g. 09:00, or off", required=True),
+                usage="09:00|off",
             ),
         ),
     ),
     CommandSpec("progress", "Your last four weeks as a chart", progress.progress),
-    CommandSpec("export", "Get everything knotbot stores about you", privacy.export),
-    CommandSpec("forget", "Delete everything knotbot stores about you", privacy.forget),
+    CommandSpec(
+        "export", "Get everything knotbot stores about you", privacy.export, where=Where.PRIVATE
+    ),
+    CommandSpec(
+        "forget", "Delete everything knotbot stores about you", privacy.forget, where=Where.PRIVATE
+    ),
     CommandSpec("safety", "When to see a professional", basics.safety),
 )
 
@@ -136,33 +140,33 @@ ALIASES: dict[str, str] = {
     "tips": "tip",
 }
 
-ACTIONS: dict[str, ActionHandler] = {
-    actions.AREA: knot.on_area_button,
-    actions.TECHNIQUE: knot.on_technique_button,
-    actions.HOLD: holds.on_start_button,
-    actions.HOLD_STOP: holds.on_control_button,
-    actions.HOLD_PAUSE: holds.on_control_button,
-    actions.HOLD_RESUME: holds.on_control_button,
-    actions.REMINDER_DONE: reminders.on_reminder_button,
-    actions.REMINDER_SNOOZE: reminders.on_reminder_button,
-    actions.REMINDER_STOP: reminders.on_reminder_button,
-    actions.REMINDER_LIST: reminders.on_list_button,
-    actions.REMINDER_PAUSE: reminders.on_list_button,
-    actions.REMINDER_RESUME: reminders.on_list_button,
-    actions.REMINDER_DELETE: reminders.on_list_button,
-    actions.REMINDER_PRESET: reminders.on_preset_button,
-    actions.TIMEZONE: reminders.on_timezone_button,
-    actions.QUIET: reminders.on_quiet_button,
-    actions.TIP_THANKS: tips.on_tip_button,
-    actions.TIP_REPORT: tips.on_tip_button,
-    actions.TIP_APPROVE: tips.on_tip_button,
-    actions.TIP_REJECT: tips.on_tip_button,
-    actions.TIP_REMOVE: tips.on_tip_button,
-    actions.TIP_DELETE: tips.on_tip_button,
-    actions.TIP_MORE: tips.on_tip_button,
-    actions.FORGET: privacy.on_forget_button,
+# Each request type (bot/actions.py) and the handler that answers it.
+HANDLERS: dict[type[a.Request], RequestHandler] = {
+    a.ShowArea: knot.on_area_button,
+    a.ShowTechnique: knot.on_technique_button,
+    a.StartHold: holds.on_start_button,
+    a.HoldControl: holds.on_control_button,
+    a.ListReminders: reminders.on_list,
+    a.ReminderPreset: reminders.on_preset,
+    a.ReminderControl: reminders.on_control,
+    a.StopReminder: reminders.on_stop,
+    a.ReminderDone: reminders.on_done,
+    a.SnoozeReminder: reminders.on_snooze,
+    a.ShareReminder: reminders.on_share,
+    a.ChangeReminder: reminders.on_change,
+    a.SetMyZone: timezone.on_my_zone,
+    a.SetCommunityZone: timezone.on_community_zone,
+    a.Quiet: quiet.on_quiet_button,
+    a.VoteTip: tips.on_vote,
+    a.DecideTip: tips.on_decide,
+    a.DeleteTip: tips.on_delete,
+    a.AnotherTip: tips.on_another,
+    a.ReviewTips: tips.on_review,
+    a.SetModeration: tips.on_moderation,
+    a.SetTipOfTheDay: tips.on_tip_of_the_day,
+    a.Forget: privacy.on_forget_button,
 }
 
 BY_NAME: dict[str, CommandSpec] = {c.name: c for c in COMMANDS}
 
-__all__ = ["ACTIONS", "ALIASES", "BY_NAME", "COMMANDS", "ArgSpec", "CommandSpec"]
+__all__ = ["ALIASES", "BY_NAME", "COMMANDS", "HANDLERS", "ArgSpec", "CommandSpec"]

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-
-from bot import actions
+from bot.actions import HoldControl, HoldOp, StartHold
 from bot.content.models import Area, Technique
 from bot.context import Context
-from bot.messages import Button, ReplyBuilder, bullets, text
+from bot.holds import messages
+from bot.holds.manager import Resting, TooMany
 from bot.text import shorten
 
 
@@ -23,11 +22,7 @@ async def hold(ctx: Context) -> None:
         return
     technique, area = chosen
     if technique.hold is None:
-        await ctx.answer(
-            ReplyBuilder()
-            .add(text(f"{technique.title} has no timed hold; /technique {technique.id} shows how."))
-            .build()
-        )
+        await ctx.answer(messages.no_timed_hold(technique))
         return
     await _start(ctx, technique, area)
 
@@ -46,33 +41,27 @@ def _resolve(ctx: Context, query: str) -> tuple[Technique, Area] | None:
 
 
 async def _choose(ctx: Context, lead: str) -> None:
-    holdable = [t for t in ctx.content.techniques if t.hold is not None]
-    builder = ReplyBuilder().add(
-        text(lead),
-        bullets([f"{t.id}: {t.title}" for t in holdable]),
-    )
-    for i in range(0, len(holdable), 2):
-        builder.row(
-            *(
-                Button(t.title, actions.make(actions.HOLD, t.id, t.areas[0]))
-                for t in holdable[i : i + 2]
-            )
-        )
-    await ctx.answer(builder.build())
+    holdable = tuple(t for t in ctx.content.techniques if t.hold is not None)
+    await ctx.answer(messages.choose_hold(holdable, lead))
 
 
 async def _start(ctx: Context, technique: Technique, area: Area) -> None:
-    await ctx.services.holds.start(
-        chat=ctx.chat, user=ctx.user, replier=ctx.replier, technique=technique, area=area
+    outcome = await ctx.services.holds.start(
+        chat=ctx.chat, user=ctx.user, technique=technique, area=area, send=ctx.answer
     )
+    match outcome:
+        case Resting(area=rested, rounds_done=done, gentle=gentle):
+            await ctx.answer(messages.rest_advice(rested, done, gentle))
+        case TooMany(limit=limit):
+            await ctx.answer(messages.too_many_running(limit))
 
 
-async def on_start_button(ctx: Context, action: actions.Action) -> None:
-    technique = ctx.content.technique(action.arg(0))
-    area = ctx.content.area(action.arg(1))
+async def on_start_button(ctx: Context, action: StartHold) -> None:
+    technique = ctx.content.technique(action.technique)
     if technique is None or technique.hold is None:
         await _choose(ctx, "That hold is no longer in my notes. Pick one:")
         return
+    area = ctx.content.area(action.area)
     if area is None or area.id not in technique.areas:
         area = ctx.content.area(technique.areas[0])
         assert area is not None
@@ -82,27 +71,22 @@ async def on_start_button(ctx: Context, action: actions.Action) -> None:
 async def stop(ctx: Context) -> None:
     running = ctx.services.holds.find(ctx.chat, ctx.user)
     if running is None:
-        await ctx.answer(ReplyBuilder().add(text("You have no hold running here.")).build())
+        await ctx.answer(messages.no_hold_running())
         return
-    running.runner.stop()
-    await asyncio.wait({running.task}, timeout=15)  # its message says "Stopped" first
-    await ctx.replier.notice("Your hold is stopped.")
+    await ctx.services.holds.stop(running)  # its message says "Stopped" first
+    await ctx.replier.notice(messages.STOPPED_NOTICE)
 
 
-async def on_control_button(ctx: Context, action: actions.Action) -> None:
-    """Stop, Pause, Resume on a live hold message; only the person holding may use them."""
-    hold_id = action.number(0)
-    running = ctx.services.holds.get(hold_id) if hold_id is not None else None
-    if running is None:
-        await ctx.replier.notice("This hold has already ended.")
+async def on_control_button(ctx: Context, action: HoldControl) -> None:
+    """Stop, Pause, Resume on a live hold message (bot.access: only the person holding)."""
+    holds = ctx.services.holds
+    running = holds.get(action.hold_id)
+    if running is None:  # ended between the check and now
         return
-    if running.user.user_id != ctx.user.user_id or running.chat.chat_id != ctx.chat.chat_id:
-        await ctx.replier.notice("This is someone else's hold; start your own with /hold.")
-        return
-    if action.verb == actions.HOLD_STOP:
-        running.runner.stop()
-        await asyncio.wait({running.task}, timeout=15)
-    elif action.verb == actions.HOLD_PAUSE:
-        running.runner.pause()
-    else:
-        running.runner.resume()
+    match action.op:
+        case HoldOp.STOP:
+            await holds.stop(running)
+        case HoldOp.PAUSE:
+            holds.pause(running)
+        case HoldOp.RESUME:
+            holds.resume(running)

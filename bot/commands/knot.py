@@ -6,10 +6,10 @@ import logging
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import actions
+from bot.actions import ShowArea, ShowTechnique, button
 from bot.content.models import Area
 from bot.context import Context
-from bot.messages import Block, Button, Reply, ReplyBuilder, bullets, text
+from bot.messages import Block, Reply, ReplyBuilder, bullets, text
 from bot.presenters import area_reply, areas_list, technique_reply
 from bot.storage import DatabaseUnavailable
 from bot.text import shorten
@@ -60,15 +60,15 @@ def _not_found(ctx: Context, query: str, suggestions: tuple[Area, ...]) -> Reply
     if suggestions:
         names = " or ".join(a.id for a in suggestions)
         builder.add(text(f"I don't know the spot \u201c{said}\u201d. Did you mean {names}?"))
-        builder.row(*(Button(a.name, actions.make(actions.AREA, a.id)) for a in suggestions))
+        builder.row(*(button(a.name, ShowArea(a.id)) for a in suggestions))
     else:
         builder.add(text(f"I don't know the spot \u201c{said}\u201d."))
     builder.add(bullets([a.id for a in ctx.content.areas], title="The spots I know:"))
     return builder.build()
 
 
-async def on_area_button(ctx: Context, action: actions.Action) -> None:
-    area = ctx.content.area(action.arg(0))
+async def on_area_button(ctx: Context, action: ShowArea) -> None:
+    area = ctx.content.area(action.area)
     if area is None:  # a button from older content
         await ctx.answer(areas_list(ctx.content, "That spot is no longer in my notes. Pick one:"))
         return
@@ -88,14 +88,8 @@ async def technique(ctx: Context) -> None:
         text(f"I don't know the technique \u201c{shorten(query, 40)}\u201d.")
     )
     if found.suggestions:
-        builder.row(
-            *(Button(t.title, actions.make(actions.TECHNIQUE, t.id)) for t in found.suggestions)
-        )
+        builder.row(*(button(t.title, ShowTechnique(t.id)) for t in found.suggestions))
     await ctx.answer(builder.add(*techniques_list(ctx).blocks).build())
-
-
-async def techniques(ctx: Context) -> None:
-    await ctx.answer(techniques_list(ctx))
 
 
 def techniques_list(ctx: Context) -> Reply:
@@ -103,8 +97,8 @@ def techniques_list(ctx: Context) -> Reply:
     return ReplyBuilder().add(bullets(lines, title="Techniques (type /technique <id>):")).build()
 
 
-async def on_technique_button(ctx: Context, action: actions.Action) -> None:
-    found = ctx.content.technique(action.arg(0))
+async def on_technique_button(ctx: Context, action: ShowTechnique) -> None:
+    found = ctx.content.technique(action.technique)
     if found is None:
         await ctx.answer(techniques_list(ctx))
         return

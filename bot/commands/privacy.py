@@ -4,35 +4,18 @@ from __future__ import annotations
 
 import json
 
-from bot import actions
+from bot.actions import Forget, ForgetChoice, button
 from bot.context import Context
-from bot.messages import Attachment, Button, ButtonStyle, Reply, ReplyBuilder, bullets, note, text
-
-FORGET_KEEP_TIPS = "keep"
-FORGET_DELETE_TIPS = "delete"
-FORGET_CANCEL = "cancel"
-
-
-def _say(*lines: str) -> Reply:
-    return ReplyBuilder().add(text(*lines)).build()
-
-
-def _private_only(ctx: Context, what: str) -> Reply | None:
-    if ctx.chat.is_community:
-        return _say(f"Send me /{what} in a private chat, so that it stays between us.")
-    return None
+from bot.messages import Attachment, ButtonStyle, Reply, ReplyBuilder, bullets, note, say, text
 
 
 async def export(ctx: Context) -> None:
-    if (refusal := _private_only(ctx, "export")) is not None:
-        await ctx.answer(refusal)
-        return
     now = ctx.services.clock.now()
     async with ctx.services.db.transaction() as tx:
         user = await tx.users.get(ctx.user.platform, ctx.user.user_id)
         data = await tx.personal.export(user) if user else None
     if data is None:
-        await ctx.answer(_say("I store nothing about you yet."))
+        await ctx.answer(say("I store nothing about you yet."))
         return
     data["exported_at"] = now.isoformat()
     payload = json.dumps(data, indent=2, ensure_ascii=False).encode()
@@ -52,14 +35,11 @@ async def export(ctx: Context) -> None:
 
 
 async def forget(ctx: Context) -> None:
-    if (refusal := _private_only(ctx, "forget")) is not None:
-        await ctx.answer(refusal)
-        return
     async with ctx.services.db.transaction() as tx:
         user = await tx.users.get(ctx.user.platform, ctx.user.user_id)
         counts = await tx.personal.counts(user) if user else None
     if counts is None:
-        await ctx.answer(_say("I store nothing about you, so there is nothing to forget."))
+        await ctx.answer(say("I store nothing about you, so there is nothing to forget."))
         return
     builder = ReplyBuilder().add(
         text("This deletes everything I store about you, and it cannot be undone:"),
@@ -80,51 +60,32 @@ async def forget(ctx: Context) -> None:
                 "Keep them without your name, or delete them?"
             )
         )
-        builder.row(
-            Button(
-                "Forget me, keep my tips anonymously",
-                actions.make(actions.FORGET, FORGET_KEEP_TIPS),
-                ButtonStyle.DANGER,
-            ),
-        )
-        builder.row(
-            Button(
-                "Forget me and delete my tips",
-                actions.make(actions.FORGET, FORGET_DELETE_TIPS),
-                ButtonStyle.DANGER,
-            ),
-        )
+        keep = Forget(ForgetChoice.KEEP_TIPS)
+        builder.row(button("Forget me, keep my tips anonymously", keep, ButtonStyle.DANGER))
+        delete = Forget(ForgetChoice.DELETE_TIPS)
+        builder.row(button("Forget me and delete my tips", delete, ButtonStyle.DANGER))
     else:
-        builder.row(
-            Button(
-                "Forget me", actions.make(actions.FORGET, FORGET_DELETE_TIPS), ButtonStyle.DANGER
-            )
-        )
-    builder.row(Button("Cancel", actions.make(actions.FORGET, FORGET_CANCEL)))
+        builder.row(button("Forget me", Forget(ForgetChoice.DELETE_TIPS), ButtonStyle.DANGER))
+    builder.row(button("Cancel", Forget(ForgetChoice.CANCEL)))
     await ctx.answer(builder.build())
 
 
-async def on_forget_button(ctx: Context, action: actions.Action) -> None:
-    choice = action.arg(0)
-    if choice not in (FORGET_KEEP_TIPS, FORGET_DELETE_TIPS):
-        await ctx.answer_in_place(_say("Nothing was deleted."))
+async def on_forget_button(ctx: Context, action: Forget) -> None:
+    if action.choice is ForgetChoice.CANCEL:
+        await ctx.answer_in_place(say("Nothing was deleted."))
         return
-    if ctx.chat.is_community:
-        await ctx.replier.notice("Send me /forget in a private chat.")
-        return
-    running = ctx.services.holds.find(ctx.chat, ctx.user)
-    if running is not None:
-        running.runner.stop()
-        await running.runner.ended.wait()
+    holds = ctx.services.holds
+    for running in holds.running_for(ctx.user):  # their history is about to go
+        await holds.stop(running)
     async with ctx.services.db.transaction() as tx:
         user = await tx.users.get(ctx.user.platform, ctx.user.user_id)
         if user is not None:
-            await tx.personal.forget(user, keep_tips=choice == FORGET_KEEP_TIPS)
+            await tx.personal.forget(user, keep_tips=action.choice is ForgetChoice.KEEP_TIPS)
     kept = (
         " Your tips stay, credited to \u201ca former member\u201d."
-        if choice == FORGET_KEEP_TIPS
+        if action.choice is ForgetChoice.KEEP_TIPS
         else ""
     )
     await ctx.answer_in_place(
-        _say(f"Done: I have forgotten you.{kept}", "If you talk to me again, I start from nothing.")
+        say(f"Done: I have forgotten you.{kept}", "If you talk to me again, I start from nothing.")
     )

@@ -7,6 +7,7 @@ from datetime import timedelta
 from bot.context import Context
 from bot.messages import Attachment, Reply, ReplyBuilder, note, text
 from bot.progress import DAYS, chart, collect, summary
+from bot.storage.holds import HoldStatus
 
 
 async def progress(ctx: Context) -> None:
@@ -19,7 +20,9 @@ async def progress(ctx: Context) -> None:
     zone = ctx.services.reminders.zone_of(user)
     today = now.astimezone(zone).date()
     done_holds = [
-        (h.started_at, h.area_id) for h in holds if h.rounds_done > 0 or h.status == "completed"
+        (h.started_at, h.area_id)
+        for h in holds
+        if h.rounds_done > 0 or h.status == HoldStatus.COMPLETED
     ]
     found = collect(done_holds, [d.done_at for d in dones], zone, today)
     names = {a.id: a.name for a in ctx.content.areas}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from bot.actions import Where
 from bot.context import Context
 
 Handler = Callable[[Context], Awaitable[None]]
@@ -31,13 +32,19 @@ class SubcommandSpec:
     description: str
     arg: ArgSpec | None = None
     option: ArgSpec | None = None
+    usage: str = ""  # what follows the name in /help, e.g. "<number>"
 
 
 @dataclass(frozen=True)
 class CommandSpec:
+    """A command. Who may use it: anyone, `where` it may be used; commands that act on
+    something that belongs to someone (`/tip approve 5`) check that through a request
+    (`bot.actions`), like the buttons do."""
+
     name: str
     description: str  # one line, shown in menus (Telegram and Discord allow up to 100 chars)
     handler: Handler
     arg: ArgSpec | None = None
     usage: str = ""  # an example, for /help
     subcommands: tuple[SubcommandSpec, ...] = ()
+    where: Where = Where.ANYWHERE

@@ -4,45 +4,56 @@ from __future__ import annotations
 
 import re
 
-from bot import actions
-from bot.actions import parse_id
+from bot.actions import (
+    AnotherTip,
+    DecideTip,
+    Decision,
+    DeleteTip,
+    ReviewTips,
+    SetModeration,
+    SetTipOfTheDay,
+    VoteKind,
+    VoteTip,
+    button,
+    parse_id,
+)
+from bot.commands.spec import CommandSpec
 from bot.context import Context
-from bot.messages import Button, ButtonStyle, Reply, ReplyBuilder, bullets, note, text
+from bot.messages import ButtonStyle, Reply, ReplyBuilder, bullets, note, say, text
 from bot.reminders.parse import ParseError, parse_time
 from bot.storage.tips import TipStatus
 from bot.text import shorten
 from bot.tips.messages import NOT_ADVICE, queue_reply, tip_block, tips_reply
 from bot.tips.rules import MAX_CHARS, TipRefused
 
-USAGE = (
-    f"/tip share <your tip> (up to {MAX_CHARS} characters; "
-    "add area:upper-back if it is for one spot)",
-    "/tip random, /tip top, /tip area <spot>",
-    "/tip mine: your tips, to delete one",
-    "Moderators: /tip pending, /tip remove <number>, /tip moderation on|off, "
-    "/tip daily 09:00 (a tip of the day in this channel) or /tip daily off",
-)
 _AREA = re.compile(r"\barea:\s*(\S+)", re.IGNORECASE)
+_DECISIONS = {"approve": Decision.APPROVE, "reject": Decision.REJECT, "remove": Decision.REMOVE}
+_STATUS = {
+    Decision.APPROVE: TipStatus.APPROVED,
+    Decision.REJECT: TipStatus.REJECTED,
+    Decision.REMOVE: TipStatus.REMOVED,
+}
+_DONE = {Decision.APPROVE: "Approved", Decision.REJECT: "Rejected", Decision.REMOVE: "Removed"}
 
 
-def _say(*lines: str) -> Reply:
-    return ReplyBuilder().add(text(*lines)).build()
-
-
-def _number(word: str) -> int | None:
-    return parse_id(word)
+def usage(spec: CommandSpec) -> Reply:
+    """How to use /tip, from its subcommands in the command table (one source for both)."""
+    lines = [
+        f"/tip {sub.name}{' ' + sub.usage if sub.usage else ''}: {sub.description}"
+        for sub in spec.subcommands
+    ]
+    return ReplyBuilder().add(bullets(lines, title="Tips:"), note(NOT_ADVICE)).build()
 
 
 async def tip(ctx: Context) -> None:
     words = ctx.args.strip()
     sub, _, rest = words.partition(" ")
     sub = sub.lower()
+    rest = rest.strip()
     try:
         match sub:
             case "" | "help":
-                await ctx.answer(
-                    ReplyBuilder().add(bullets(USAGE, title="Tips:"), note(NOT_ADVICE)).build()
-                )
+                await ctx.answer(usage(ctx.spec))
             case "share" | "add":
                 await _share(ctx, rest)
             case "random" | "top":
@@ -52,30 +63,38 @@ async def tip(ctx: Context) -> None:
             case "mine":
                 await _mine(ctx)
             case "pending" | "queue" | "review":
-                await ctx.answer(
-                    queue_reply(ctx.content, await ctx.services.tips.waiting(ctx.user, ctx.chat))
-                )
+                await ctx.perform(ReviewTips())
             case "approve" | "reject" | "remove":
-                await _decide(ctx, sub, _number(rest.strip()))
+                tip_id = parse_id(rest)
+                if tip_id is None:
+                    await ctx.answer(say(f"Which tip? /tip {sub} <number> (the # shown with it)."))
+                    return
+                await ctx.perform(DecideTip(_DECISIONS[sub], tip_id))
             case "delete":
-                await _delete(ctx, _number(rest.strip()))
+                tip_id = parse_id(rest)
+                if tip_id is None:
+                    await ctx.answer(say("Which tip? /tip delete <number>; /tip mine lists yours."))
+                    return
+                await ctx.perform(DeleteTip(tip_id))
             case "moderation":
-                await _moderation(ctx, rest.strip().lower())
+                said = rest.lower()
+                if said not in ("on", "off"):
+                    await ctx.answer(
+                        say(
+                            "/tip moderation on (tips wait for a moderator) or /tip moderation off."
+                        )
+                    )
+                    return
+                await ctx.perform(SetModeration(said == "on"))
             case "daily" | "tipoftheday" | "of":
-                await _daily(ctx, rest.strip().lower().removeprefix("the day").strip())
+                await ctx.perform(SetTipOfTheDay(rest.lower().removeprefix("the day").strip()))
             case _ if len(words) >= 15:  # "/tip a tennis ball in a sock ..." means sharing it
                 await _share(ctx, words)
             case _:
-                await ctx.answer(
-                    ReplyBuilder()
-                    .add(
-                        text(f"I don't know /tip {shorten(sub, 20)}."),
-                        bullets(USAGE, title="Tips:"),
-                    )
-                    .build()
-                )
+                lead = text(f"I don't know /tip {shorten(sub, 20)}.")
+                await ctx.answer(ReplyBuilder().add(lead, *usage(ctx.spec).blocks).build())
     except TipRefused as exc:
-        await ctx.answer(_say(str(exc)))
+        await ctx.answer(say(str(exc)))
 
 
 def _area_of(ctx: Context, said: str) -> tuple[str, str | None]:
@@ -100,21 +119,15 @@ def _area_of(ctx: Context, said: str) -> tuple[str, str | None]:
 async def _share(ctx: Context, said: str) -> None:
     body, area = _area_of(ctx, said)
     if not body.strip():
-        await ctx.answer(_say(f"Write your tip after /tip share (up to {MAX_CHARS} characters)."))
+        await ctx.answer(say(f"Write your tip after /tip share (up to {MAX_CHARS} characters)."))
         return
     shared = await ctx.services.tips.share(ctx.user, ctx.chat, body, area)
     if shared.waits_for_moderator:
-        await ctx.answer(
-            ReplyBuilder()
-            .add(
-                text(
-                    "Thank you for sharing! Your tip waits for a moderator; once approved, "
-                    "others see it in /tip random and under /knot."
-                ),
-                tip_block(ctx.content, shared.tip),
-            )
-            .build()
+        lead = text(
+            "Thank you for sharing! Your tip waits for a moderator; once approved, "
+            "others see it in /tip random and under /knot."
         )
+        await ctx.answer(ReplyBuilder().add(lead, tip_block(ctx.content, shared.tip)).build())
         return
     await ctx.answer(
         tips_reply(ctx.content, [shared.tip], "Shared, thank you! Here it is:", votes=True)
@@ -122,19 +135,17 @@ async def _share(ctx: Context, said: str) -> None:
 
 
 async def _browse(ctx: Context, order: str) -> None:
-    found = await ctx.services.tips.visible(
-        ctx.chat, order=order, limit=1 if order == "random" else 3
-    )
+    limit = 1 if order == "random" else 3
+    found = await ctx.services.tips.visible(ctx.chat, order=order, limit=limit)
     if not found:
-        await ctx.answer(_say("No tips here yet. Share one with /tip share <your tip>."))
+        await ctx.answer(say("No tips here yet. Share one with /tip share <your tip>."))
         return
-    lead = "A tip from this community:" if order == "random" else "The most thanked tips here:"
-    if not ctx.chat.is_community:
-        lead = (
-            "A tip from the knotbot community:"
-            if order == "random"
-            else "Tips from the knotbot community:"
-        )
+    if ctx.chat.is_community:
+        lead = "A tip from this community:" if order == "random" else "The most thanked tips here:"
+    elif order == "random":
+        lead = "A tip from the knotbot community:"
+    else:
+        lead = "Tips from the knotbot community:"
     await ctx.answer(tips_reply(ctx.content, found, lead, votes=ctx.chat.is_community))
 
 
@@ -142,148 +153,124 @@ async def _browse_area(ctx: Context, said: str) -> None:
     found = ctx.content.find_area(ctx.options.get("area") or said)
     if found.match is None:
         known = ", ".join(a.id for a in ctx.content.areas)
-        await ctx.answer(_say(f"Which spot? /tip area upper-back (or one of {known})."))
+        await ctx.answer(say(f"Which spot? /tip area upper-back (or one of {known})."))
         return
-    tips = await ctx.services.tips.visible(ctx.chat, order="top", area=found.match.id, limit=3)
+    area = found.match
+    tips = await ctx.services.tips.visible(ctx.chat, order="top", area=area.id, limit=3)
     if not tips:
         await ctx.answer(
-            _say(
-                f"No tips for the {found.match.name.lower()} yet. "
-                f"Share yours with /tip share ... area:{found.match.id}"
+            say(
+                f"No tips for the {area.name.lower()} yet. "
+                f"Share yours with /tip share ... area:{area.id}"
             )
         )
         return
-    await ctx.answer(
-        tips_reply(
-            ctx.content,
-            tips,
-            f"Tips for the {found.match.name.lower()}:",
-            votes=ctx.chat.is_community,
-        )
-    )
+    lead = f"Tips for the {area.name.lower()}:"
+    await ctx.answer(tips_reply(ctx.content, tips, lead, votes=ctx.chat.is_community))
 
 
 async def _mine(ctx: Context) -> None:
     tips = await ctx.services.tips.mine(ctx.user, ctx.chat)
     if not tips:
-        await ctx.answer(_say("You haven't shared a tip here yet: /tip share <your tip>."))
+        await ctx.answer(say("You haven't shared a tip here yet: /tip share <your tip>."))
         return
     builder = ReplyBuilder().add(text("Your tips here:"))
     for found in tips[:5]:
         builder.add(tip_block(ctx.content, found), note(f"#{found.id}: {found.status}"))
-        builder.row(
-            Button(
-                f"Delete #{found.id}",
-                actions.make(actions.TIP_DELETE, found.id),
-                ButtonStyle.DANGER,
-            )
-        )
+        builder.row(button(f"Delete #{found.id}", DeleteTip(found.id), ButtonStyle.DANGER))
     await ctx.answer(builder.build())
 
 
-_DECISIONS = {
-    "approve": TipStatus.APPROVED,
-    "reject": TipStatus.REJECTED,
-    "remove": TipStatus.REMOVED,
-}
-_DONE = {"approve": "Approved", "reject": "Rejected", "remove": "Removed"}
+# -- requests, checked by bot.access before they run --------------------------------------
 
 
-async def _decide(ctx: Context, what: str, tip_id: int | None) -> None:
-    if tip_id is None:
-        await ctx.answer(_say(f"Which tip? /tip {what} <number> (the # shown with it)."))
-        return
-    await ctx.services.tips.decide(ctx.user, ctx.chat, tip_id, _DECISIONS[what])
-    await ctx.answer(_say(f"{_DONE[what]} tip #{tip_id}."))
+async def on_review(ctx: Context, request: ReviewTips) -> None:
+    await ctx.answer(queue_reply(ctx.content, await ctx.services.tips.waiting(ctx.chat)))
 
 
-async def _delete(ctx: Context, tip_id: int | None) -> None:
-    if tip_id is None:
-        await ctx.answer(_say("Which tip? /tip delete <number>; /tip mine lists yours."))
-        return
-    await ctx.services.tips.delete_own(ctx.user, ctx.chat, tip_id)
-    await ctx.answer(_say(f"Deleted your tip #{tip_id}."))
-
-
-async def _moderation(ctx: Context, said: str) -> None:
-    if said not in ("on", "off"):
-        await ctx.answer(
-            _say("/tip moderation on (tips wait for a moderator) or /tip moderation off.")
-        )
-        return
-    await ctx.services.tips.set_moderation(ctx.user, ctx.chat, said == "on")
-    if said == "on":
-        await ctx.answer(_say("Moderation is on: new tips wait for a moderator (/tip pending)."))
+async def on_moderation(ctx: Context, request: SetModeration) -> None:
+    await ctx.services.tips.set_moderation(ctx.chat, request.on)
+    if request.on:
+        await ctx.answer(say("Moderation is on: new tips wait for a moderator (/tip pending)."))
     else:
         await ctx.answer(
-            _say("Moderation is off: new tips show at once. Reports still hide a tip for review.")
+            say("Moderation is off: new tips show at once. Reports still hide a tip for review.")
         )
 
 
-async def _daily(ctx: Context, said: str) -> None:
+async def on_tip_of_the_day(ctx: Context, request: SetTipOfTheDay) -> None:
+    said = request.words
     if said in ("off", "stop", "none"):
         await ctx.services.tips.set_tip_of_the_day(ctx.user, ctx.chat, None)
-        await ctx.answer(_say("The tip of the day is off."))
+        await ctx.answer(say("The tip of the day is off."))
         return
     try:
         at = parse_time(said.removeprefix("at").strip() or "x")
     except ParseError:
         await ctx.answer(
-            _say(
+            say(
                 "At what time? /tip daily 09:00 (in this community's time zone), or /tip daily off."
             )
         )
         return
     zone, _ = await ctx.services.tips.set_tip_of_the_day(ctx.user, ctx.chat, at)
-    ctx.services.reminders.wake(ctx.chat.platform)
     await ctx.answer(
-        _say(
+        say(
             f"A tip of the day will be posted here every day at {at:%H:%M} ({zone.key}).",
             "Moderators change the zone with /timezone here <zone>.",
         )
     )
 
 
-async def on_tip_button(ctx: Context, action: actions.Action) -> None:
-    service = ctx.services.tips
-    if action.verb == actions.TIP_MORE:
-        await _browse(ctx, order="random")
-        return
-    tip_id = _number(action.arg(0))
-    if tip_id is None:
-        await ctx.replier.notice("That tip is gone.")
-        return
+async def on_vote(ctx: Context, action: VoteTip) -> None:
     try:
-        if action.verb == actions.TIP_THANKS:
-            found, counted = await service.vote(ctx.user, ctx.chat, tip_id, "thanks")
-            await ctx.replier.notice(
-                f"Thanks sent ({found.thanks} so far)."
-                if counted
-                else "You already thanked this tip."
-            )
-        elif action.verb == actions.TIP_REPORT:
-            _, counted = await service.vote(ctx.user, ctx.chat, tip_id, "report")
-            await ctx.replier.notice(
-                "Reported; moderators will take a look."
-                if counted
-                else "You already reported this tip."
-            )
-        elif action.verb == actions.TIP_DELETE:
-            await service.delete_own(ctx.user, ctx.chat, tip_id)
-            await ctx.answer_in_place(_say(f"Deleted your tip #{tip_id}."))
-        else:
-            what = {actions.TIP_APPROVE: "approve", actions.TIP_REJECT: "reject"}.get(
-                action.verb, "remove"
-            )
-            await service.decide(ctx.user, ctx.chat, tip_id, _DECISIONS[what])
-            waiting = await service.waiting(ctx.user, ctx.chat)
-            refreshed = queue_reply(ctx.content, waiting)
-            if not waiting:
-                await ctx.answer_in_place(
-                    _say(f"{_DONE[what]} tip #{tip_id}. No more tips are waiting.")
-                )
-                return
-            lead = text(f"{_DONE[what]} tip #{tip_id}.")
-            await ctx.answer_in_place(Reply((lead, *refreshed.blocks), refreshed.buttons))
+        found, counted = await ctx.services.tips.vote(ctx.user, action.tip_id, action.kind)
     except TipRefused as exc:
         await ctx.replier.notice(str(exc))
+        return
+    if action.kind is VoteKind.THANKS:
+        said = (
+            f"Thanks sent ({found.thanks} so far)." if counted else "You already thanked this tip."
+        )
+    else:
+        said = (
+            "Reported; moderators will take a look."
+            if counted
+            else "You already reported this tip."
+        )
+    await ctx.replier.notice(said)
+
+
+async def on_decide(ctx: Context, action: DecideTip) -> None:
+    service = ctx.services.tips
+    try:
+        await service.decide(action.tip_id, _STATUS[action.decision])
+    except TipRefused as exc:
+        await ctx.replier.notice(str(exc))
+        return
+    done = f"{_DONE[action.decision]} tip #{action.tip_id}."
+    if ctx.pressed is None:  # typed: /tip approve 5
+        await ctx.answer(say(done))
+        return
+    waiting = await service.waiting(ctx.chat)
+    if not waiting:
+        await ctx.answer_in_place(say(f"{done} No more tips are waiting."))
+        return
+    refreshed = queue_reply(ctx.content, waiting)
+    await ctx.answer_in_place(Reply((text(done), *refreshed.blocks), refreshed.buttons))
+
+
+async def on_delete(ctx: Context, action: DeleteTip) -> None:
+    try:
+        await ctx.services.tips.delete_own(action.tip_id)
+    except TipRefused as exc:
+        await ctx.replier.notice(str(exc))
+        return
+    await ctx.answer_in_place(say(f"Deleted your tip #{action.tip_id}."))
+
+
+async def on_another(ctx: Context, action: AnotherTip) -> None:
+    try:
+        await _browse(ctx, order="random")
+    except TipRefused as exc:
+        await ctx.answer(say(str(exc)))

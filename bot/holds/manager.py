@@ -1,4 +1,8 @@
-"""Starts, stops and remembers holds: one per user per chat, with the safety rules applied.
+"""Starts, controls, stops and remembers holds: one per person per chat, safety rules applied.
+
+The manager owns each hold's message: the first frame answers the person, and every later
+frame, the closing line and a restart's "cut short" go through the platform's outbox by
+`MessageRef`. It returns outcomes; what they sound like is in `bot.holds.messages`.
 
 Choice on a second hold: starting a new hold in a chat replaces the running one (its message
 says so). Asking first would add a round trip for the common case of "I pressed Start on
@@ -13,24 +17,15 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot import actions
 from bot.clock import Clock
 from bot.content import ContentLibrary
 from bot.content.models import Area, Technique
-from bot.holds.frames import HoldView, interrupted_frame
+from bot.holds.messages import HoldView, interrupted_frame
 from bot.holds.outcome import Ending, HoldOutcome, StopReason
-from bot.holds.runner import HoldRunner
+from bot.holds.runner import HoldRunner, SendFirst
 from bot.holds.timeline import build_timeline
-from bot.messages import (
-    Button,
-    ChatRef,
-    MessageRef,
-    Reply,
-    ReplyBuilder,
-    UserRef,
-    text,
-)
-from bot.outbox import DeliveryError, Outbox, Replier
+from bot.messages import ChatRef, MessageRef, UserRef
+from bot.outbox import DeliveryError, Outbox
 from bot.storage import Database
 from bot.storage.holds import HoldStatus
 
@@ -39,6 +34,8 @@ log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 30.0
 # A running hold whose process has not said "alive" for this long is dead.
 STALE_AFTER = timedelta(seconds=HEARTBEAT_SECONDS * 4)
+# How long a stop waits for the hold's closing frame before answering anyway.
+STOP_WAIT_SECONDS = 15.0
 _ENDING_STATUS = {
     Ending.COMPLETED: HoldStatus.COMPLETED,
     Ending.STOPPED: HoldStatus.STOPPED,
@@ -54,18 +51,60 @@ class ActiveHold:
     runner: HoldRunner
     task: asyncio.Task[HoldOutcome | None] = field(init=False)
 
+    @property
+    def paused(self) -> bool:
+        return self.runner.paused
+
+
+@dataclass(frozen=True)
+class Started:
+    hold_id: int
+
+
+@dataclass(frozen=True)
+class Resting:
+    """At the daily limit of pressure rounds on this spot: nothing started."""
+
+    area: Area
+    rounds_done: int
+    gentle: tuple[Technique, ...]  # pressure-free holds for the same spot
+
+
+@dataclass(frozen=True)
+class TooMany:
+    """This person already runs the most holds allowed at once."""
+
+    limit: int
+
+
+StartOutcome = Started | Resting | TooMany
+
 
 class HoldManager:
-    def __init__(self, *, content: ContentLibrary, db: Database, clock: Clock, owner: str) -> None:
+    def __init__(
+        self,
+        *,
+        content: ContentLibrary,
+        db: Database,
+        clock: Clock,
+        owner: str,
+        max_running_per_person: int = 3,
+    ) -> None:
         self._content = content
         self._db = db
         self._clock = clock
         self._owner = owner[:64]
+        self._max_running = max_running_per_person
+        self._outboxes: dict[str, Outbox] = {}
         self._active: dict[int, ActiveHold] = {}
         self._heartbeat: asyncio.Task[None] | None = None
 
     def use_content(self, content: ContentLibrary) -> None:
         self._content = content
+
+    def attach(self, platform: str, outbox: Outbox) -> None:
+        """Holds on `platform` edit their messages through `outbox`."""
+        self._outboxes[platform] = outbox
 
     @property
     def active(self) -> list[ActiveHold]:
@@ -86,70 +125,95 @@ class HoldManager:
     def get(self, hold_id: int) -> ActiveHold | None:
         return self._active.get(hold_id)
 
+    def running_for(self, user: UserRef) -> list[ActiveHold]:
+        return [
+            h
+            for h in self._active.values()
+            if h.user.platform == user.platform and h.user.user_id == user.user_id
+        ]
+
     async def start(
-        self, *, chat: ChatRef, user: UserRef, replier: Replier, technique: Technique, area: Area
-    ) -> None:
-        """Start a hold, or explain why not (rest advice); answers through `replier`."""
+        self, *, chat: ChatRef, user: UserRef, technique: Technique, area: Area, send: SendFirst
+    ) -> StartOutcome:
+        """Start a hold whose first frame goes out through `send` (the event's answer)."""
         plan = technique.hold
         assert plan is not None, "only techniques with a hold plan can be held"
+        outbox = self._outboxes.get(chat.platform)
+        assert outbox is not None, f"no outbox attached for {chat.platform}"
         previous = self.find(chat, user)
         if previous is not None:
-            previous.runner.stop(StopReason.REPLACED)
-            with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
-                await asyncio.wait_for(asyncio.shield(previous.task), timeout=15)
+            await self.stop(previous, StopReason.REPLACED)
+        if len(self.running_for(user)) >= self._max_running:
+            return TooMany(self._max_running)
 
         now = self._clock.now()
         rounds = plan.rounds
         notice = ""
-        rested_enough: int | None = None  # rounds done in 24 h, when at the limit: advice instead
         async with self._db.transaction() as tx:
             row = await tx.users.ensure(user, now)
             first_time = not await tx.holds.has_tried(row.id, technique.id)
             if plan.pressure:
+                # Rounds done in 24 hours, counting holds still running anywhere as done.
                 done = await tx.holds.pressure_rounds_since(
                     row.id, area.id, now - timedelta(hours=24)
                 )
                 allowed = area.daily_round_limit - done
                 if allowed <= 0:
-                    rested_enough = done
-                elif allowed < rounds:
+                    gentle = tuple(
+                        t for t in self._content.holdable_for(area.id) if not t.hold.pressure
+                    )
+                    return Resting(area, done, gentle)
+                if allowed < rounds:
                     rounds = allowed
                     notice = (
                         f"Only {allowed} round{'s' if allowed > 1 else ''} today: you have done "
                         f"{done} of {area.daily_round_limit} on your {area.name.lower()} in the "
                         "last 24 hours."
                     )
-            if rested_enough is None:
-                hold = await tx.holds.start(
-                    user_id=row.id,
-                    platform=chat.platform,
-                    chat_id=chat.chat_id,
-                    technique_id=technique.id,
-                    area_id=area.id,
-                    pressure=plan.pressure,
-                    rounds_planned=rounds,
-                    owner=self._owner,
-                    now=now,
-                )
-        if rested_enough is not None:  # said after the transaction: no platform call inside it
-            await replier.reply(self._rest_advice(area, rested_enough))
-            return
-        hold_id = hold.id
+            hold = await tx.holds.start(
+                user_id=row.id,
+                platform=chat.platform,
+                chat_id=chat.chat_id,
+                technique_id=technique.id,
+                area_id=area.id,
+                pressure=plan.pressure,
+                rounds_planned=rounds,
+                owner=self._owner,
+                now=now,
+            )
+            hold_id = hold.id
 
-        timeline = build_timeline(plan, cadence=replier.limits.min_edit_interval, rounds=rounds)
+        timeline = build_timeline(plan, cadence=outbox.limits.min_edit_interval, rounds=rounds)
         view = HoldView(hold_id, technique, area, timeline, first_time, notice)
-        runner = HoldRunner(view, replier, self._clock)
-        active = ActiveHold(hold_id, chat, user, runner)
+        active = ActiveHold(hold_id, chat, user, HoldRunner(view, outbox, self._clock))
         opened: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         # Registered before the first frame goes out, so a shutdown meanwhile still finds it.
         self._active[hold_id] = active
-        active.task = asyncio.create_task(self._run(active, opened), name=f"hold-{hold_id}")
+        active.task = asyncio.create_task(self._run(active, send, opened), name=f"hold-{hold_id}")
         self._ensure_heartbeat()
         await asyncio.shield(opened)  # returns once the first frame is out; raises if it failed
+        return Started(hold_id)
 
-    async def _run(self, active: ActiveHold, opened: asyncio.Future[None]) -> HoldOutcome | None:
+    def pause(self, hold: ActiveHold) -> None:
+        hold.runner.pause()
+
+    def resume(self, hold: ActiveHold) -> None:
+        hold.runner.resume()
+
+    async def stop(
+        self, hold: ActiveHold, reason: StopReason = StopReason.USER, *, wait: bool = True
+    ) -> None:
+        """Stop a hold; with `wait`, return once its message says so (or after a while)."""
+        hold.runner.stop(reason)
+        if wait:
+            with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(asyncio.shield(hold.task), timeout=STOP_WAIT_SECONDS)
+
+    async def _run(
+        self, active: ActiveHold, send: SendFirst, opened: asyncio.Future[None]
+    ) -> HoldOutcome | None:
         try:
-            message = await active.runner.open()
+            message = await active.runner.open(send)
         except BaseException as exc:
             self._active.pop(active.hold_id, None)
             await self._finish(active.hold_id, HoldStatus.STOPPED, 0)
@@ -188,7 +252,7 @@ class HoldManager:
             log.warning("hold %s: could not store its message", hold_id, exc_info=True)
 
     async def _finish(
-        self, hold_id: int, status: str, rounds_done: int, ended_at: datetime | None = None
+        self, hold_id: int, status: HoldStatus, rounds_done: int, ended_at: datetime | None = None
     ) -> None:
         try:
             async with self._db.transaction() as tx:
@@ -200,30 +264,6 @@ class HoldManager:
                 )
         except Exception:
             log.exception("hold %s: could not store how it ended", hold_id)
-
-    def _rest_advice(self, area: Area, done: int) -> Reply:
-        gentle = [
-            t
-            for t in self._content.techniques_for(area.id)
-            if t.hold is not None and not t.hold.pressure
-        ]
-        builder = ReplyBuilder().add(
-            text(
-                f"You have done {done} rounds on your {area.name.lower()} in the last 24 hours. "
-                "Give this spot a rest until tomorrow: pressing a knot too long or too often "
-                "makes it hurt more the next day.",
-                "If it keeps hurting, or the pain is sharp or spreads, have it looked at "
-                "(/safety).",
-            )
-        )
-        if gentle:
-            builder.row(
-                *(
-                    Button(f"Try instead: {t.title}", actions.make(actions.HOLD, t.id, area.id))
-                    for t in gentle
-                )
-            )
-        return builder.build()
 
     def _ensure_heartbeat(self) -> None:
         if self._heartbeat is None or self._heartbeat.done():
@@ -240,7 +280,7 @@ class HoldManager:
             except Exception:
                 log.warning("hold heartbeat failed", exc_info=True)
 
-    async def recover(self, platform: str, outbox: Outbox) -> int:
+    async def recover(self, platform: str) -> int:
         """After a restart: mark holds nobody runs as interrupted and fix up their messages."""
         now = self._clock.now()
         async with self._db.transaction() as tx:
@@ -248,8 +288,9 @@ class HoldManager:
                 platform=platform, owner=self._owner, stale_before=now - STALE_AFTER, now=now
             )
             leftovers = [(row.id, row.technique_id, row.message_ref) for row in dead]
+        outbox = self._outboxes.get(platform)
         for hold_id, technique_id, ref in leftovers:
-            if not ref:
+            if not ref or outbox is None:
                 continue
             technique = self._content.technique(technique_id)
             title = technique.title if technique else "Guided hold"
@@ -267,7 +308,7 @@ class HoldManager:
         """Stop every running hold, record it as interrupted and say so in its message."""
         holds = list(self._active.values())
         for active in holds:
-            active.runner.stop(StopReason.SHUTDOWN)
+            await self.stop(active, StopReason.SHUTDOWN, wait=False)
         if holds:
             await asyncio.wait([h.task for h in holds], timeout=grace)
         if self._heartbeat is not None:

@@ -1,7 +1,8 @@
 """Drives one hold: shows each frame at start + offset, edits one message, never falls behind.
 
-The runner owns timing only. It sends the first frame, then edits that message at each tick's
-fixed offset on a monotonic clock. An edit still in flight when the next frame is due makes
+The runner owns timing only. The first frame answers the person (through the event's replier);
+from then on the hold's message is edited by reference through the platform's outbox, at each
+tick's fixed offset on a monotonic clock. An edit still in flight when the next frame is due makes
 that frame be skipped (never queued behind it), and a late wake-up jumps to the newest due
 frame, so a slow platform can neither delay the end of a hold nor pile up edits.
 """
@@ -12,12 +13,16 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+from collections.abc import Awaitable, Callable
 
 from bot.clock import Clock, sleep_or_wake
-from bot.holds.frames import HoldView, done_frame, running_frame, stopped_frame
+from bot.holds.messages import HoldView, done_frame, running_frame, stopped_frame
 from bot.holds.outcome import Ending, HoldOutcome, StopReason
 from bot.messages import MessageRef, Reply
-from bot.outbox import DeliveryError, MessageGone, RateLimited, Replier
+from bot.outbox import DeliveryError, MessageGone, Outbox, RateLimited
+
+# Sends the first frame as the answer to the event that started the hold.
+SendFirst = Callable[[Reply], Awaitable[MessageRef]]
 
 log = logging.getLogger(__name__)
 
@@ -28,9 +33,9 @@ MAX_PAUSE_SECONDS = 30 * 60
 
 
 class HoldRunner:
-    def __init__(self, view: HoldView, replier: Replier, clock: Clock) -> None:
+    def __init__(self, view: HoldView, outbox: Outbox, clock: Clock) -> None:
         self.view = view
-        self._replier = replier
+        self._outbox = outbox
         self._clock = clock
         self._signal = asyncio.Event()
         self._stop_reason: StopReason | None = None
@@ -52,11 +57,11 @@ class HoldRunner:
     def paused(self) -> bool:
         return self._paused
 
-    async def open(self) -> MessageRef:
+    async def open(self, send: SendFirst) -> MessageRef:
         """Send the first frame; the countdown starts when it is out."""
         first = running_frame(self.view, self.view.timeline.ticks[0])
         live_for = self.view.timeline.total + FINAL_EDIT_GRACE
-        self._message = await self._replier.reply(dataclasses.replace(first, live_for=live_for))
+        self._message = await send(dataclasses.replace(first, live_for=live_for))
         self._start = self._clock.monotonic()
         self._shown = 1
         return self._message
@@ -122,7 +127,7 @@ class HoldRunner:
             await self._clock.sleep_until(self._quiet_until)
         for attempt in range(2):  # the closing frame is worth one wait for a rate limit
             try:
-                await self._replier.edit(self._message, reply)
+                await self._outbox.edit(self._message, reply)
                 return
             except RateLimited as exc:
                 if attempt or exc.retry_after > FINAL_EDIT_GRACE:
@@ -180,7 +185,7 @@ class HoldRunner:
     async def _edit(self, reply: Reply) -> None:
         assert self._message is not None
         try:
-            await self._replier.edit(self._message, reply)
+            await self._outbox.edit(self._message, reply)
         except MessageGone:
             log.info("hold %s: its message is gone, stopping", self.view.hold_id)
             self.stop(StopReason.GONE)

@@ -19,32 +19,27 @@ within the grace window and inside the reminder's hours; otherwise they are skip
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import random
 from collections import deque
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.clock import Clock, ManualClock, sleep_or_wake
-from bot.content import ContentLibrary
-from bot.messages import ChatKind, ChatRef, MessageRef, Reply
+from bot.clock import Clock, sleep_or_wake
+from bot.messages import ChatKind, ChatRef, Reply
 from bot.outbox import Outbox, RateLimited, RecipientGone
-from bot.reminders.messages import reminder_reply_for
+from bot.reminders.kinds import Composers, Occurrence
 from bot.reminders.schedule import Schedule, latest_at_or_before, next_after
 from bot.storage import Database, Tx
 from bot.storage.reminders import DeliveryStatus, ReminderStatus
-from bot.storage.schema import Reminder, User
+from bot.storage.schema import Reminder
 
 log = logging.getLogger(__name__)
-
-
-# Builds the message for a reminder kind that is not a plain prompt (the tip of the day), from
-# the reminder's community; None means there is nothing to post this time.
-Composer = Callable[[int | None], Awaitable[Reply | None]]
 
 
 @dataclass(frozen=True)
@@ -110,6 +105,14 @@ class Pacer:
         self._last = max(self._last, self._clock.monotonic() + seconds)
 
 
+class SendResult(StrEnum):
+    NONE = ""  # not sent (not to be delivered, or settled already)
+    SENT = "sent"
+    GONE = "gone"  # the recipient blocked the bot or left
+    RETRY = "retry"  # a failure worth another try
+    EMPTY = "empty"  # its composer had nothing to post this time
+
+
 @dataclass
 class _Job:
     row: Reminder
@@ -118,12 +121,11 @@ class _Job:
     occurrence: datetime
     next_occurrence: datetime | None
     deliver: bool
-    skip_status: str = DeliveryStatus.SKIPPED
+    skip_status: DeliveryStatus | None = DeliveryStatus.SKIPPED
     delivery_id: int | None = None
     text_index: int = -1
-    result: str = ""  # sent, gone, retry
+    result: SendResult = SendResult.NONE
     sent_at: datetime | None = None
-    message: MessageRef | None = None
     error: str = ""
 
 
@@ -132,7 +134,6 @@ class DispatchStats:
     sent: int = 0
     skipped: int = 0
     failed: int = 0
-    lateness: list[float] = field(default_factory=list)  # seconds, for sent occurrences
 
 
 class Dispatcher:
@@ -142,17 +143,15 @@ class Dispatcher:
         platform: str,
         outbox: Outbox,
         db: Database,
-        content: ContentLibrary,
+        composers: Composers,
         clock: Clock,
         owner: str,
         settings: DispatchSettings | None = None,
-        record_lateness: bool = False,
-        compose: Mapping[str, Composer] | None = None,
     ) -> None:
         self.platform = platform
         self._outbox = outbox
         self._db = db
-        self._content = content
+        self._composers = composers
         self._clock = clock
         self._owner = owner
         self.settings = settings or DispatchSettings()
@@ -162,12 +161,7 @@ class Dispatcher:
         self._wake = asyncio.Event()
         self._stopping = False
         self.stats = DispatchStats()
-        self._record_lateness = record_lateness
-        self._compose = compose or {}
         self._batch = max(1, min(self.settings.batch, int(limits.sends_per_second * 60)))
-
-    def use_content(self, content: ContentLibrary) -> None:
-        self._content = content
 
     def wake(self) -> None:
         """Something changed (a reminder created, snoozed, resumed): look again now."""
@@ -219,7 +213,9 @@ class Dispatcher:
             )
             if not rows:
                 return 0
-            quiet = await self._quiet_users(tx.session, rows, now)
+            quiet = await tx.reminders.quiet_among(
+                {r.user_id for r in rows if r.user_id is not None and r.community_id is None}, now
+            )
             jobs = [self._plan(row, now, quiet) for row in rows]
             await self._prepare(tx, jobs, now)
         deliver = [j for j in jobs if j.deliver]
@@ -228,17 +224,6 @@ class Dispatcher:
             await asyncio.gather(*(self._send(job, semaphore) for job in deliver))
         await self._record(jobs)
         return len(rows)
-
-    async def _quiet_users(self, session, rows: list[Reminder], now: datetime) -> set[int]:  # type: ignore[no-untyped-def]
-        from sqlalchemy import select
-
-        ids = {r.user_id for r in rows if r.user_id is not None and r.community_id is None}
-        if not ids:
-            return set()
-        result = await session.scalars(
-            select(User.id).where(User.id.in_(ids), User.quiet_until > now)
-        )
-        return set(result.all())
 
     def _plan(self, row: Reminder, now: datetime, quiet: set[int]) -> _Job:
         schedule = Schedule.from_json(json.loads(row.schedule))
@@ -264,8 +249,7 @@ class Dispatcher:
         for key, job in keys.items():
             found = existing.get(key)
             if found is None:
-                kind = self._content.reminder_kinds.get(job.row.kind)
-                count = len(kind.texts) if kind else 1
+                count = self._composers.text_count(job.row.kind)
                 job.text_index = choose_text(count, job.row.last_text_index, key)
                 fresh.append(
                     {
@@ -279,9 +263,9 @@ class Dispatcher:
                         "text_index": job.text_index,
                     }
                 )
-                job.skip_status = ""
+                job.skip_status = None
                 continue
-            job.skip_status = ""
+            job.skip_status = None
             if not job.deliver or found.status not in (
                 DeliveryStatus.SENDING,
                 DeliveryStatus.RETRYING,
@@ -302,52 +286,50 @@ class Dispatcher:
         for key, job in keys.items():
             job.delivery_id = ids.get(key, job.delivery_id)
 
-    def _prompt(self, job: _Job) -> Reply:
+    def _occurrence(self, job: _Job) -> Occurrence:
+        row = job.row
         assert job.delivery_id is not None
-        return reminder_reply_for(
-            self._content,
-            job.row,
+        return Occurrence(
+            reminder_id=row.snooze_of or row.id,
             delivery_id=job.delivery_id,
+            kind=row.kind,
             text_index=job.text_index,
             schedule=job.schedule,
             zone=job.zone,
+            community_id=row.community_id,
+            words=row.words,
         )
 
     async def _send(self, job: _Job, semaphore: asyncio.Semaphore) -> None:
         row = job.row
         chat = ChatRef(row.platform, row.chat_id, ChatKind(row.chat_kind))
-        assert job.delivery_id is not None
-        composer = self._compose.get(row.kind)
-        if composer is not None:
-            try:
-                composed = await composer(row.community_id)
-            except Exception as exc:
-                job.result, job.error = "retry", f"composing failed: {exc}"
-                return
-            if composed is None:
-                job.result = "empty"
-                return
-            reply = composed
-        else:
-            reply = self._prompt(job)
+        try:
+            composed = await self._composers.compose(self._occurrence(job))
+        except Exception as exc:
+            job.result, job.error = SendResult.RETRY, f"composing failed: {exc}"
+            return
+        if composed is None:
+            job.result = SendResult.EMPTY
+            return
+        reply: Reply = composed
         key = occurrence_key(row.id, job.occurrence)
         for _ in range(self.settings.max_rate_limit_retries + 1):
             await self._clock.sleep_until(self._pacer.reserve(f"{chat.kind}:{chat.chat_id}"))
             async with semaphore:
                 try:
-                    job.message = await self._outbox.send(chat, reply, key=key)
-                    job.result, job.sent_at = "sent", self._clock.now()
+                    await self._outbox.send(chat, reply, key=key)
+                    job.result, job.sent_at = SendResult.SENT, self._clock.now()
                     return
                 except RateLimited as exc:
                     self._pacer.hold_off(exc.retry_after)
                     job.error = str(exc)
                 except RecipientGone as exc:
-                    job.result, job.error = "gone", str(exc)
+                    job.result, job.error = SendResult.GONE, str(exc)
                     return
                 except Exception as exc:
-                    job.result, job.error = "retry", f"{type(exc).__name__}: {exc}"
+                    job.result, job.error = SendResult.RETRY, f"{type(exc).__name__}: {exc}"
                     return
-        job.result = "retry"
+        job.result = SendResult.RETRY
 
     async def _record(self, jobs: list[_Job]) -> None:
         """Record every outcome and advance every schedule, in one transaction."""
@@ -367,7 +349,7 @@ class Dispatcher:
                 "status": ReminderStatus.ACTIVE if job.next_occurrence else ReminderStatus.FINISHED,
             }
             outcome: dict[str, Any] | None = None
-            if job.deliver and job.result == "retry":
+            if job.deliver and job.result is SendResult.RETRY:
                 attempts = row.attempts + 1
                 if (
                     attempts < self.settings.max_attempts
@@ -385,32 +367,22 @@ class Dispatcher:
                     outcome = {"status": DeliveryStatus.FAILED}
                     self.stats.failed += 1
                     log.warning("reminder %s: giving up on this occurrence (%s)", row.id, job.error)
-            elif job.deliver and job.result == "gone":
+            elif job.deliver and job.result is SendResult.GONE:
                 outcome = {"status": DeliveryStatus.FAILED}
                 gone_chats.add(row.chat_id)  # every reminder to this chat pauses, below
                 self.stats.failed += 1
                 change = {**change, "occurrence_at": job.occurrence, "next_due_at": None}
-            elif job.deliver and job.result == "sent":
-                message = job.message.to_json() if job.message else None
-                outcome = {
-                    "status": DeliveryStatus.SENT,
-                    "sent_at": job.sent_at,
-                    "message_ref": message,
-                }
+            elif job.deliver and job.result is SendResult.SENT:
+                outcome = {"status": DeliveryStatus.SENT, "sent_at": job.sent_at}
                 change["last_text_index"] = job.text_index
                 self.stats.sent += 1
-                if self._record_lateness:
-                    sent_at = job.sent_at or now
-                    self.stats.lateness.append((sent_at - job.occurrence).total_seconds())
             else:
-                if job.result == "empty":
+                if job.result is SendResult.EMPTY:
                     outcome = {"status": DeliveryStatus.SKIPPED}
                 self.stats.skipped += 1
             reminders.append(change)
             if outcome is not None and job.delivery_id is not None:
-                deliveries.append(
-                    {"id": job.delivery_id, "sent_at": None, "message_ref": None, **outcome}
-                )
+                deliveries.append({"id": job.delivery_id, "sent_at": None, **outcome})
         async with self._db.transaction() as tx:
             current = await tx.reminders.statuses([job.row.id for job in jobs])
             # Deleted meanwhile: nothing to do. Paused or blocked meanwhile: leave it so.
@@ -430,15 +402,53 @@ class Dispatcher:
                 log.info("recipient %s is gone; paused %d reminder(s)", chat_id, paused)
 
 
-async def run_simulated(dispatcher: Dispatcher, clock: ManualClock, until: datetime) -> None:
-    """Drive a dispatcher on a manual clock up to `until` (tests and benchmarks): the same steps
-    as `Dispatcher.run`, with the clock jumping from one due time to the next."""
-    while True:
-        await clock.run_until(asyncio.ensure_future(dispatcher.run_once()))
-        due = await dispatcher.next_due()
-        if due is None or due > until:
-            break
-        if due > clock.now():
-            await clock.advance((due - clock.now()).total_seconds())
-    if until > clock.now():
-        await clock.advance((until - clock.now()).total_seconds())
+class Dispatchers:
+    """The running dispatcher of each platform: started when its adapter connects, woken when
+    something is scheduled, stopped at shutdown."""
+
+    def __init__(
+        self,
+        *,
+        db: Database,
+        composers: Composers,
+        clock: Clock,
+        owner: str,
+        settings: DispatchSettings | None = None,
+    ) -> None:
+        self._db = db
+        self._composers = composers
+        self._clock = clock
+        self._owner = owner
+        self._settings = settings
+        self.running: dict[str, Dispatcher] = {}
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def start(self, platform: str, outbox: Outbox) -> Dispatcher:
+        """Run the platform's dispatcher (once; a second call returns the running one)."""
+        if platform in self.running:
+            return self.running[platform]
+        dispatcher = Dispatcher(
+            platform=platform,
+            outbox=outbox,
+            db=self._db,
+            composers=self._composers,
+            clock=self._clock,
+            owner=self._owner,
+            settings=self._settings,
+        )
+        self.running[platform] = dispatcher
+        self._tasks.append(asyncio.create_task(dispatcher.run(), name=f"reminders-{platform}"))
+        return dispatcher
+
+    def wake(self, platform: str) -> None:
+        if platform in self.running:
+            self.running[platform].wake()
+
+    async def stop(self) -> None:
+        for dispatcher in self.running.values():
+            dispatcher.stop()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(task, timeout=30)
+        self._tasks.clear()
+        self.running.clear()

@@ -31,6 +31,8 @@ DAY_NAMES = {
     "thu": 3, "thur": 3, "thurs": 3, "thursday": 3, "fri": 4, "friday": 4,
     "sat": 5, "saturday": 5, "sun": 6, "sunday": 6,
 }  # fmt: skip
+# Words that make a reminder one for everyone in a community chat ("/remind here ...").
+SHARED_WORDS = re.compile(r"\b(here|channel|group|community|everyone|for all)\b", re.IGNORECASE)
 _TIME = r"(?:[0-9]{1,2}(?:[:.h][0-9]{2})?\s*(?:am|pm|a\.m\.|p\.m\.)?|noon|midnight)"
 _DAY = r"(?:" + "|".join(sorted(DAY_NAMES, key=len, reverse=True)) + r")s?"
 
@@ -44,6 +46,7 @@ class ReminderRequest:
     kind: str
     schedule: Schedule
     shared: bool  # for the whole community chat, not just the person asking
+    kind_named: bool = True  # the words named the kind (else it is the default, relax)
 
 
 def parse_time(text: str) -> time:
@@ -81,11 +84,11 @@ def _days(text: str) -> frozenset[int] | None:
     return frozenset(days) or None
 
 
-def _kind(text: str) -> str:
+def _kind(text: str) -> str | None:
     for kind, words in KIND_WORDS.items():
         if any(re.search(rf"\b{re.escape(w)}\b", text) for w in words):
             return kind
-    return "relax"
+    return None
 
 
 def _interval_minutes(text: str) -> int | None:
@@ -178,12 +181,13 @@ def _one_off(text: str, now: datetime, zone: ZoneInfo) -> datetime | None:
 def parse_request(text: str, *, now: datetime, zone: ZoneInfo) -> ReminderRequest:
     """Read a /remind request. Raises ParseError with a friendly explanation."""
     said = " ".join(text.lower().split())[:300]
-    shared = bool(re.search(r"\b(here|channel|group|community|everyone|for all)\b", said))
-    kind = _kind(said)
+    shared = bool(SHARED_WORDS.search(said))
+    named = _kind(said)
+    kind = named or "relax"
     days = _days(said)
     at = _one_off(said, now, zone)
     if at is not None:
-        return ReminderRequest(kind, Schedule(ScheduleKind.ONCE, at=at), shared)
+        return ReminderRequest(kind, Schedule(ScheduleKind.ONCE, at=at), shared, bool(named))
     every = _interval_minutes(said)
     if every is not None:
         start, end = _window(said) or DEFAULT_WINDOW
@@ -194,10 +198,9 @@ def parse_request(text: str, *, now: datetime, zone: ZoneInfo) -> ReminderReques
             window_end=end,
             weekdays=days or ALL_DAYS,
         )
-        return ReminderRequest(kind, schedule, shared)
+        return ReminderRequest(kind, schedule, shared, bool(named))
     times = _times(said)
     if times:
-        return ReminderRequest(
-            kind, Schedule(ScheduleKind.DAILY, times=times, weekdays=days or ALL_DAYS), shared
-        )
+        daily = Schedule(ScheduleKind.DAILY, times=times, weekdays=days or ALL_DAYS)
+        return ReminderRequest(kind, daily, shared, bool(named))
     raise ParseError("I didn't catch when.")

@@ -82,7 +82,9 @@ def zone_names() -> tuple[str, ...]:
 
 
 def is_zone(name: str) -> bool:
-    return name in _zones() or name in available_timezones()
+    """A zone people may pick: the same ones /timezone accepts typed (not `localtime`,
+    `Factory` or `EST5EDT`, which the system also knows)."""
+    return name in _zones()
 
 
 def _ordered(zones: list[str]) -> tuple[str, ...]:

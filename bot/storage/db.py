@@ -71,7 +71,10 @@ class Database:
     async def transaction(self) -> AsyncIterator[Tx]:
         """One unit of work: committed when the block ends, rolled back if it raises."""
         async with self._turn(), self._sessions() as session, session.begin():
-            yield Tx(session)
+            tx = Tx(session)
+            yield tx
+        for callback in tx.committed:
+            callback()
 
     def _turn(self) -> AbstractAsyncContextManager[object]:
         return self._sqlite_turns if self._sqlite_turns is not None else nullcontext()

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from enum import StrEnum
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.schema import HoldSession
 
 
-class HoldStatus:
+class HoldStatus(StrEnum):
     RUNNING = "running"
     COMPLETED = "completed"
     STOPPED = "stopped"
@@ -66,7 +67,9 @@ class Holds:
                 .values(heartbeat_at=now)
             )
 
-    async def finish(self, hold_id: int, *, status: str, rounds_done: int, now: datetime) -> None:
+    async def finish(
+        self, hold_id: int, *, status: HoldStatus, rounds_done: int, now: datetime
+    ) -> None:
         await self._s.execute(
             update(HoldSession)
             .where(HoldSession.id == hold_id, HoldSession.status == HoldStatus.RUNNING)
@@ -74,9 +77,14 @@ class Holds:
         )
 
     async def pressure_rounds_since(self, user_id: int, area_id: str, since: datetime) -> int:
-        """Pressure rounds on one area since `since`, finished or still running."""
+        """Pressure rounds on one area since `since`: those done, and all those planned by
+        holds still running (in any chat, in any process), which will be done in a minute."""
+        rounds = case(
+            (HoldSession.status == HoldStatus.RUNNING, HoldSession.rounds_planned),
+            else_=HoldSession.rounds_done,
+        )
         total = await self._s.scalar(
-            select(func.coalesce(func.sum(HoldSession.rounds_done), 0)).where(
+            select(func.coalesce(func.sum(rounds), 0)).where(
                 HoldSession.user_id == user_id,
                 HoldSession.area_id == area_id,
                 HoldSession.pressure.is_(True),

@@ -4,23 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.schema import Reminder, ReminderDelivery, ReminderDone
+from bot.storage.schema import Reminder, ReminderDelivery, ReminderDone, User
 
 
-class ReminderStatus:
+class ReminderStatus(StrEnum):
     ACTIVE = "active"
     PAUSED = "paused"
     BLOCKED = "blocked"  # the recipient blocked the bot or closed their DMs
     FINISHED = "finished"  # a one-off that has been delivered
 
 
-class DeliveryStatus:
+class DeliveryStatus(StrEnum):
     SENDING = "sending"  # the send is under way; if this survives a crash, the outcome is unknown
     SENT = "sent"
     RETRYING = "retrying"  # known not delivered; will be tried again
@@ -48,11 +49,44 @@ class Reminders:
                 Reminder.user_id == user_id,
                 Reminder.community_id.is_(None),
                 Reminder.snooze_of.is_(None),
-                Reminder.status != "finished",
+                Reminder.status != ReminderStatus.FINISHED,
             )
             .order_by(Reminder.id)
         )
         return rows.all()
+
+    async def count_for_user(self, user_id: int) -> int:
+        """A person's reminders that may still come: personal ones, snoozed copies included."""
+        return int(
+            await self._s.scalar(
+                select(func.count()).where(
+                    Reminder.user_id == user_id,
+                    Reminder.community_id.is_(None),
+                    Reminder.status != ReminderStatus.FINISHED,
+                )
+            )
+            or 0
+        )
+
+    async def count_for_community(self, community_id: int) -> int:
+        return int(
+            await self._s.scalar(
+                select(func.count()).where(
+                    Reminder.community_id == community_id,
+                    Reminder.status != ReminderStatus.FINISHED,
+                )
+            )
+            or 0
+        )
+
+    async def quiet_among(self, user_ids: set[int], now: datetime) -> set[int]:
+        """Which of these people are in quiet time now."""
+        if not user_ids:
+            return set()
+        found = await self._s.scalars(
+            select(User.id).where(User.id.in_(user_ids), User.quiet_until > now)
+        )
+        return set(found.all())
 
     async def for_chat(self, platform: str, chat_id: str) -> Sequence[Reminder]:
         """Shared reminders of a community chat."""
@@ -62,7 +96,19 @@ class Reminders:
                 Reminder.platform == platform,
                 Reminder.chat_id == chat_id,
                 Reminder.community_id.is_not(None),
-                Reminder.status != "finished",
+                Reminder.status != ReminderStatus.FINISHED,
+            )
+            .order_by(Reminder.id)
+        )
+        return rows.all()
+
+    async def for_community(self, community_id: int) -> Sequence[Reminder]:
+        """Shared reminders of a community, in all its chats."""
+        rows = await self._s.scalars(
+            select(Reminder)
+            .where(
+                Reminder.community_id == community_id,
+                Reminder.status != ReminderStatus.FINISHED,
             )
             .order_by(Reminder.id)
         )
@@ -164,10 +210,6 @@ class Reminders:
             select(ReminderDelivery).where(ReminderDelivery.occurrence_key.in_(keys))
         )
         return {d.occurrence_key: d for d in rows}
-
-    async def deliveries_by_id(self, ids: Sequence[int]) -> dict[int, ReminderDelivery]:
-        rows = await self._s.scalars(select(ReminderDelivery).where(ReminderDelivery.id.in_(ids)))
-        return {d.id: d for d in rows}
 
     async def delivery_by_id(self, delivery_id: int) -> ReminderDelivery | None:
         return await self._s.get(ReminderDelivery, delivery_id)

@@ -87,8 +87,6 @@ class Community(Base):
     moderation: Mapped[bool] = mapped_column(Boolean, default=True)
     # The curated tips from content were added to this community's pool.
     tips_seeded: Mapped[bool] = mapped_column(Boolean, default=False)
-    # The shared reminder (kind tip-of-the-day) that posts a tip every day, if any.
-    tip_of_the_day_id: Mapped[int | None] = mapped_column(Id, nullable=True)
 
 
 class HoldSession(Base):
@@ -144,6 +142,8 @@ class Reminder(Base):
     chat_id: Mapped[str] = mapped_column(String(64))
     chat_kind: Mapped[str] = mapped_column(String(16))
     kind: Mapped[str] = mapped_column(String(32))
+    # The person's own words for it ("unclench jaw"), shown with each prompt; "" if none.
+    words: Mapped[str] = mapped_column(String(200), default="", server_default="")
     schedule: Mapped[str] = mapped_column(Text)  # JSON of bot.reminders.schedule.Schedule
     timezone: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16))  # active, paused, blocked, finished
@@ -179,7 +179,6 @@ class ReminderDelivery(Base):
     status: Mapped[str] = mapped_column(String(16))
     attempted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    message_ref: Mapped[str | None] = mapped_column(Text, nullable=True)
     text_index: Mapped[int] = mapped_column(Integer, default=-1)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -12,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.storage.schema import Tip, TipVote
 
 
-class TipStatus:
+class TipStatus(StrEnum):
     PENDING = "pending"  # waiting for a moderator
     APPROVED = "approved"  # visible
     REJECTED = "rejected"

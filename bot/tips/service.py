@@ -1,9 +1,11 @@
-"""Tip bookkeeping: sharing with its checks, moderation, thanks and reports, tip of the day."""
+"""Tip bookkeeping: sharing with its checks, moderation, thanks and reports, tip of the day.
+
+Who may do each of these is checked before they are called (`bot.access`). Everything
+returned is a plain `TipView`, never a database row.
+"""
 
 from __future__ import annotations
 
-import json
-import logging
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -12,35 +14,68 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.content import ContentLibrary
-from bot.messages import ChatKind, ChatRef, UserRef
-from bot.reminders.schedule import Schedule, ScheduleKind, next_after
+from bot.messages import ChatKind, ChatRef, Reply, UserRef
+from bot.reminders.kinds import TIP_OF_THE_DAY, Occurrence
+from bot.reminders.schedule import Schedule, ScheduleKind
+from bot.reminders.scheduler import Booking, Scheduler
 from bot.storage import Database, Tx
-from bot.storage.reminders import ReminderStatus
-from bot.storage.schema import Community, Reminder, Tip
+from bot.storage.schema import Community, Tip
 from bot.storage.tips import TipStatus
+from bot.tips.messages import tip_of_the_day
 from bot.tips.rules import TipRefused, checked_text, text_key
-
-log = logging.getLogger(__name__)
 
 SHARES_PER_DAY = 3
 REPORTS_TO_HIDE = 3
 CURATED_AUTHOR = "the knotbot community"
-TIP_OF_THE_DAY = "tip-of-the-day"  # the reminder kind that posts one
+
+
+@dataclass(frozen=True)
+class TipView:
+    """A tip as lists and replies show it. `id` 0: a curated tip shown outside a community."""
+
+    id: int
+    text: str
+    author_name: str
+    area: str | None
+    status: TipStatus
+    thanks: int = 0
+    reports: int = 0
+    curated: bool = False
+
+
+def view(tip: Tip) -> TipView:
+    return TipView(
+        id=tip.id,
+        text=tip.text,
+        author_name=tip.author_name,
+        area=tip.area,
+        status=TipStatus(tip.status),
+        thanks=tip.thanks,
+        reports=tip.reports,
+        curated=tip.curated,
+    )
 
 
 @dataclass(frozen=True)
 class Shared:
-    tip: Tip
+    tip: TipView
     waits_for_moderator: bool
 
 
 class TipService:
     def __init__(
-        self, *, content: ContentLibrary, db: Database, clock: Clock, default_zone: str
+        self,
+        *,
+        content: ContentLibrary,
+        db: Database,
+        clock: Clock,
+        scheduler: Scheduler,
+        default_zone: str,
     ) -> None:
         self._content = content
         self._db = db
         self._clock = clock
+        self._scheduler = scheduler
         self._default_zone = default_zone
 
     def use_content(self, content: ContentLibrary) -> None:
@@ -82,10 +117,8 @@ class TipService:
         async with self._db.transaction() as tx:
             community = await self._community(tx, chat)
             user = await tx.users.ensure(ref, now)
-            if (
-                await tx.tips.shared_since(community.id, user.id, now - timedelta(days=1))
-                >= SHARES_PER_DAY
-            ):
+            shared_today = await tx.tips.shared_since(community.id, user.id, now - timedelta(1))
+            if shared_today >= SHARES_PER_DAY:
                 raise TipRefused(
                     f"You have shared {SHARES_PER_DAY} tips today, thank you! "
                     "You can share more tomorrow."
@@ -112,43 +145,36 @@ class TipService:
             )
             if tip is None:  # the same text arrived a moment ago
                 raise TipRefused("This tip is already in this community's collection.")
-            return Shared(tip, moderated)
+            return Shared(view(tip), moderated)
 
     async def visible(
         self, chat: ChatRef, *, order: str, area: str | None = None, limit: int = 3
-    ) -> list[Tip]:
+    ) -> list[TipView]:
         """Approved tips of the chat's community; outside a community, the curated ones."""
         if chat.kind is not ChatKind.COMMUNITY:
             curated = [t for t in self._content.curated_tips if area is None or t.area == area]
             if order == "random":
                 curated = random.sample(curated, k=min(limit, len(curated)))
             return [
-                Tip(
-                    id=0,
-                    author_name=CURATED_AUTHOR,
-                    text=t.text,
-                    area=t.area,
-                    thanks=0,
-                    curated=True,
-                )
+                TipView(0, t.text, CURATED_AUTHOR, t.area, TipStatus.APPROVED, curated=True)
                 for t in curated[:limit]
             ]
         async with self._db.transaction() as tx:
             community = await self._community(tx, chat)
-            return list(await tx.tips.approved(community.id, area=area, order=order, limit=limit))
+            found = await tx.tips.approved(community.id, area=area, order=order, limit=limit)
+            return [view(t) for t in found]
 
-    async def _tip_here(self, tx: Tx, chat: ChatRef, tip_id: int) -> tuple[Community, Tip]:
-        community = await self._community(tx, chat)
+    async def _tip(self, tx: Tx, tip_id: int) -> Tip:
         tip = await tx.tips.get(tip_id)
-        if tip is None or tip.community_id != community.id:
+        if tip is None:
             raise TipRefused("That tip is not in this community.")
-        return community, tip
+        return tip
 
-    async def vote(self, ref: UserRef, chat: ChatRef, tip_id: int, kind: str) -> tuple[Tip, bool]:
+    async def vote(self, ref: UserRef, tip_id: int, kind: str) -> tuple[TipView, bool]:
         """Thanks or Report, once per person. Returns (the tip, whether this vote counted)."""
         now = self._clock.now()
         async with self._db.transaction() as tx:
-            _, tip = await self._tip_here(tx, chat, tip_id)
+            tip = await self._tip(tx, tip_id)
             if tip.status != TipStatus.APPROVED:
                 raise TipRefused("That tip is not shown any more.")
             user = await tx.users.ensure(ref, now)
@@ -157,104 +183,88 @@ class TipService:
             counted = await tx.tips.vote(tip, user.id, kind, now)
             if kind == "report" and counted and tip.reports >= REPORTS_TO_HIDE:
                 tip.status = TipStatus.HIDDEN  # out of sight until a moderator looks
-            return tip, counted
+            return view(tip), counted
 
-    async def decide(self, ref: UserRef, chat: ChatRef, tip_id: int, status: str) -> Tip:
+    async def decide(self, tip_id: int, status: TipStatus) -> TipView:
         """A moderator approves, rejects or removes a tip."""
-        if not ref.is_moderator:
-            raise TipRefused("Only moderators can approve, reject or remove tips.")
         async with self._db.transaction() as tx:
-            _, tip = await self._tip_here(tx, chat, tip_id)
+            tip = await self._tip(tx, tip_id)
             tip.status = status
             tip.decided_at = self._clock.now()
-            return tip
+            return view(tip)
 
-    async def waiting(self, ref: UserRef, chat: ChatRef) -> list[Tip]:
-        if not ref.is_moderator:
-            raise TipRefused("Only moderators can see tips waiting for review.")
+    async def waiting(self, chat: ChatRef) -> list[TipView]:
         async with self._db.transaction() as tx:
             community = await self._community(tx, chat)
-            return list(await tx.tips.waiting(community.id))
+            return [view(t) for t in await tx.tips.waiting(community.id)]
 
-    async def mine(self, ref: UserRef, chat: ChatRef) -> list[Tip]:
+    async def mine(self, ref: UserRef, chat: ChatRef) -> list[TipView]:
         now = self._clock.now()
         async with self._db.transaction() as tx:
             community = await self._community(tx, chat)
             user = await tx.users.ensure(ref, now)
-            return list(await tx.tips.by_author(community.id, user.id))
+            return [view(t) for t in await tx.tips.by_author(community.id, user.id)]
 
-    async def delete_own(self, ref: UserRef, chat: ChatRef, tip_id: int) -> Tip:
-        now = self._clock.now()
+    async def delete_own(self, tip_id: int) -> TipView:
+        """Its author takes a tip down (`bot.access` has checked it is theirs)."""
         async with self._db.transaction() as tx:
-            _, tip = await self._tip_here(tx, chat, tip_id)
-            user = await tx.users.ensure(ref, now)
-            if tip.author_id != user.id:
-                raise TipRefused("You can only delete your own tips.")
+            tip = await self._tip(tx, tip_id)
             tip.status = TipStatus.REMOVED
-            tip.decided_at = now
-            return tip
+            tip.decided_at = self._clock.now()
+            return view(tip)
 
-    async def set_moderation(self, ref: UserRef, chat: ChatRef, on: bool) -> None:
-        if not ref.is_moderator:
-            raise TipRefused("Only moderators can change how tips are moderated.")
+    async def set_moderation(self, chat: ChatRef, on: bool) -> None:
         async with self._db.transaction() as tx:
             community = await self._community(tx, chat)
             community.moderation = on
 
     async def set_tip_of_the_day(
         self, ref: UserRef, chat: ChatRef, at: time | None
-    ) -> tuple[ZoneInfo, Reminder | None]:
-        """Post a tip every day at `at` (the community's zone) in this chat; None turns it off."""
-        if not ref.is_moderator:
-            raise TipRefused("Only moderators can set up the tip of the day.")
+    ) -> tuple[ZoneInfo, bool]:
+        """Post a tip every day at `at` (the community's zone) in this chat; None turns it off.
+        Returns the zone, and whether one was set before."""
         now = self._clock.now()
         async with self._db.transaction() as tx:
             community = await self._community(tx, chat)
             zone = ZoneInfo(community.timezone or self._default_zone)
-            if community.tip_of_the_day_id is not None:
-                await tx.reminders.delete(community.tip_of_the_day_id)
-                community.tip_of_the_day_id = None
-            if at is None:
-                return zone, None
-            schedule = Schedule(ScheduleKind.DAILY, times=(at,))
-            first = next_after(schedule, zone, now)
-            user = await tx.users.ensure(ref, now)
-            row = await tx.reminders.add(
-                Reminder(
-                    user_id=user.id,
-                    community_id=community.id,
+            earlier = [
+                r
+                for r in await tx.reminders.for_community(community.id)
+                if r.kind == TIP_OF_THE_DAY
+            ]
+            for row in earlier:
+                await tx.reminders.delete(row.id)
+            if at is not None:
+                user = await tx.users.ensure(ref, now)
+                booking = Booking(
+                    kind=TIP_OF_THE_DAY,
+                    schedule=Schedule(ScheduleKind.DAILY, times=(at,)),
+                    zone=zone.key,
                     platform=chat.platform,
                     chat_id=chat.chat_id,
-                    chat_kind=ChatKind.COMMUNITY.value,
-                    kind=TIP_OF_THE_DAY,
-                    schedule=json.dumps(schedule.to_json()),
-                    timezone=zone.key,
-                    status=ReminderStatus.ACTIVE,
-                    next_due_at=first,
-                    occurrence_at=first,
-                    attempts=0,
-                    last_text_index=-1,
-                    created_at=now,
+                    chat_kind=ChatKind.COMMUNITY,
+                    user_id=user.id,
+                    community_id=community.id,
                 )
-            )
-            community.tip_of_the_day_id = row.id
-            return zone, row
+                await self._scheduler.book(tx, booking)
+            return zone, bool(earlier)
 
-    async def feature(self, community_id: int | None) -> Tip | None:
+    async def compose_tip_of_the_day(self, occurrence: Occurrence) -> Reply | None:
         """The tip of the day: the approved tip featured least recently (then marked)."""
-        if community_id is None:
+        if occurrence.community_id is None:
             return None
         async with self._db.transaction() as tx:
-            found = await tx.tips.approved(community_id, order="stale", limit=1)
+            found = await tx.tips.approved(occurrence.community_id, order="stale", limit=1)
             if not found:
                 return None
             found[0].featured_at = self._clock.now()
-            return found[0]
+            return tip_of_the_day(self._content, view(found[0]))
 
-    async def for_area(self, chat: ChatRef, area_id: str, limit: int = 2) -> Sequence[Tip]:
+    async def for_area(self, chat: ChatRef, area_id: str, limit: int = 2) -> Sequence[TipView]:
         """The community's best tips for a spot, for /knot (nothing outside a community)."""
         if chat.kind is not ChatKind.COMMUNITY:
             return []
         async with self._db.transaction() as tx:
             community = await self._community(tx, chat)
-            return await tx.tips.approved(community.id, area=area_id, order="top", limit=limit)
+            found = await tx.tips.approved(community.id, area=area_id, order="top", limit=limit)
+            return [view(t) for t in found]

@@ -1,14 +1,27 @@
-"""What a hold's live message says at each moment: the words live here, not in adapters."""
+"""Everything a hold says: its live frames, its endings, and the answers around it (rest
+advice, "no hold running") live here, not in adapters or command handlers."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot import actions
+from bot.actions import HoldControl, HoldOp, StartHold, button
 from bot.content.models import Area, Technique
 from bot.holds.outcome import StopReason
 from bot.holds.timeline import Tick, Timeline
-from bot.messages import Block, Button, ButtonStyle, Reply, caution, heading, note, progress, text
+from bot.messages import (
+    Block,
+    ButtonStyle,
+    Reply,
+    ReplyBuilder,
+    bullets,
+    caution,
+    heading,
+    note,
+    progress,
+    say,
+    text,
+)
 
 BAR_CELLS = 16
 
@@ -66,12 +79,10 @@ def running_frame(view: HoldView, tick: Tick, *, paused: bool = False) -> Reply:
         blocks.append(note(tick.cue))
     blocks += _extras(view)
     if paused:
-        control = Button(
-            "Resume", actions.make(actions.HOLD_RESUME, view.hold_id), ButtonStyle.PRIMARY
-        )
+        control = button("Resume", HoldControl(HoldOp.RESUME, view.hold_id), ButtonStyle.PRIMARY)
     else:
-        control = Button("Pause", actions.make(actions.HOLD_PAUSE, view.hold_id))
-    stop = Button("Stop", actions.make(actions.HOLD_STOP, view.hold_id), ButtonStyle.DANGER)
+        control = button("Pause", HoldControl(HoldOp.PAUSE, view.hold_id))
+    stop = button("Stop", HoldControl(HoldOp.STOP, view.hold_id), ButtonStyle.DANGER)
     return Reply(tuple(blocks), ((control, stop),))
 
 
@@ -113,3 +124,43 @@ def interrupted_frame(technique_title: str, technique_id: str) -> Reply:
             ),
         )
     )
+
+
+def rest_advice(area: Area, done: int, gentle: tuple[Technique, ...]) -> Reply:
+    """At the daily limit of pressure rounds on a spot: rest it, or try a pressure-free hold."""
+    builder = ReplyBuilder().add(
+        text(
+            f"You have done {done} rounds on your {area.name.lower()} in the last 24 hours. "
+            "Give this spot a rest until tomorrow: pressing a knot too long or too often "
+            "makes it hurt more the next day.",
+            "If it keeps hurting, or the pain is sharp or spreads, have it looked at (/safety).",
+        )
+    )
+    builder.row(*(button(f"Try instead: {t.title}", StartHold(t.id, area.id)) for t in gentle))
+    return builder.build()
+
+
+def too_many_running(limit: int) -> Reply:
+    return say(
+        f"You have {limit} holds running already. Finish or stop one (/stop in its chat) "
+        "before starting another: one spot at a time is kinder to your muscles."
+    )
+
+
+def no_hold_running() -> Reply:
+    return say("You have no hold running here.")
+
+
+STOPPED_NOTICE = "Your hold is stopped."
+
+
+def no_timed_hold(technique: Technique) -> Reply:
+    return say(f"{technique.title} has no timed hold; /technique {technique.id} shows how.")
+
+
+def choose_hold(holdable: tuple[Technique, ...], lead: str) -> Reply:
+    """The holds to pick from, two buttons a row."""
+    builder = ReplyBuilder().add(text(lead), bullets([f"{t.id}: {t.title}" for t in holdable]))
+    for i in range(0, len(holdable), 2):
+        builder.row(*(button(t.title, StartHold(t.id, t.areas[0])) for t in holdable[i : i + 2]))
+    return builder.build()

@@ -1,0 +1,94 @@
+"""/quiet: no personal reminders for a while."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.actions import Quiet, button
+from bot.context import Context
+from bot.messages import ReplyBuilder, say, text
+from bot.reminders.describe import moment_text
+from bot.reminders.parse import DAY_NAMES, duration
+from bot.reminders.schedule import resolve
+
+# The buttons of a bare /quiet: (label, what it means as typed).
+PRESETS = {
+    "today": ("Rest of today", "until tomorrow"),
+    "1d": ("A day", "for 1 day"),
+    "3d": ("3 days", "for 3 days"),
+    "7d": ("A week", "for 7 days"),
+    "off": ("End quiet time", "off"),
+}
+MAX_QUIET = timedelta(days=60)
+
+
+class QuietRefused(ValueError):
+    """What was not understood in /quiet, said kindly."""
+
+
+def quiet_until(said: str, now: datetime, zone: ZoneInfo) -> datetime | None:
+    """When quiet time ends for what someone typed; None ends it now. QuietRefused if unclear."""
+    said = " ".join(said.lower().split())
+    if said in ("off", "stop", "end", "none", "no"):
+        return None
+    today = now.astimezone(zone).date()
+    if said in ("today", "until tomorrow", "till tomorrow", "tomorrow", "rest of today"):
+        return resolve(today + timedelta(days=1), time(0), zone)
+    day = re.fullmatch(r"(?:until |till )?([a-z]+)", said)
+    if day and len(day.group(1)) > 3 and day.group(1) in DAY_NAMES:
+        ahead = (DAY_NAMES[day.group(1)] - today.weekday()) % 7 or 7
+        return resolve(today + timedelta(days=ahead), time(0), zone)
+    match = re.fullmatch(
+        r"(?:for\s+)?([0-9]+(?:[.,][0-9]+)?|an?|one)\s*(m|mins?|minutes?|h|hours?|hrs?|d|days?|w|weeks?)",
+        said,
+    )
+    if match:
+        amount = "1" if match.group(1) in ("a", "an", "one") else match.group(1)
+        delta = duration(amount, match.group(2))
+        if delta is None or delta <= timedelta(0) or delta > MAX_QUIET:
+            raise QuietRefused("Quiet time can last up to 60 days.")
+        return now + delta
+    raise QuietRefused(
+        "I didn't catch how long. Try /quiet until tomorrow, /quiet for 3 days or /quiet off."
+    )
+
+
+async def quiet(ctx: Context) -> None:
+    args = ctx.args.strip()
+    if not args:
+        builder = ReplyBuilder().add(text("Pause all your reminders for a while? For how long:"))
+        builder.row(*(button(label, Quiet(key)) for key, (label, _) in PRESETS.items()))
+        await ctx.answer(builder.build())
+        return
+    await _quiet(ctx, args)
+
+
+async def _quiet(ctx: Context, said: str) -> None:
+    service = ctx.services.reminders
+    now = ctx.services.clock.now()
+    zone, _ = await service.user_zone(ctx.user)
+    try:
+        until = quiet_until(said, now, zone)
+    except QuietRefused as exc:
+        await ctx.answer(say(str(exc)))
+        return
+    count, zone = await service.quiet(ctx.user, until)
+    if until is None:
+        await ctx.answer_in_place(say("Quiet time is over; your reminders are back on."))
+        return
+    await ctx.answer_in_place(
+        say(
+            f"Quiet until {moment_text(until, zone, now)}: none of your {count} reminder"
+            f"{'s' if count != 1 else ''} will come before then. /quiet off ends it early."
+        )
+    )
+
+
+async def on_quiet_button(ctx: Context, action: Quiet) -> None:
+    preset = PRESETS.get(action.preset)
+    if preset is None:
+        await ctx.replier.notice("That choice is gone; try /quiet.")
+        return
+    await _quiet(ctx, preset[1])

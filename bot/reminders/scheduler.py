@@ -1,0 +1,157 @@
+"""The one door to anything scheduled: a person's reminder, a community's, a snooze, the tip
+of the day. Where is something scheduled? Here.
+
+Callers describe what and when (a `Booking`); the scheduler checks the limits, stores it with
+its next due time (UTC, with its zone next to it) and, once the transaction has committed,
+wakes the platform's dispatcher, which sends it when due. Changing, pausing and resuming go
+through here too, so every path counts towards the same limits.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.clock import Clock
+from bot.messages import ChatKind
+from bot.reminders.schedule import Schedule, next_after
+from bot.storage import Tx
+from bot.storage.reminders import ReminderStatus
+from bot.storage.schema import Reminder
+
+
+class ReminderRefused(Exception):
+    """A friendly reason why an operation cannot be done; the message is shown as is."""
+
+
+@dataclass(frozen=True)
+class BookingLimits:
+    per_person: int = 20  # reminders a person has that are not finished (snoozes included)
+    per_community: int = 20  # shared reminders of one community (the tip of the day included)
+
+
+@dataclass(frozen=True)
+class Booking:
+    """What to schedule, for whom, and where it goes."""
+
+    kind: str
+    schedule: Schedule
+    zone: str
+    platform: str
+    chat_id: str
+    chat_kind: ChatKind
+    user_id: int | None  # stored id of the person it is for (or who set up a shared one)
+    community_id: int | None = None  # stored id of the community it is shared with
+    words: str = ""
+    snooze_of: int | None = None
+    last_text_index: int = -1
+
+    @property
+    def shared(self) -> bool:
+        return self.community_id is not None
+
+
+class Scheduler:
+    def __init__(
+        self, *, clock: Clock, wake: Callable[[str], None], limits: BookingLimits | None = None
+    ) -> None:
+        self._clock = clock
+        self._wake = wake
+        self.limits = limits or BookingLimits()
+
+    async def book(self, tx: Tx, booking: Booking, *, after: datetime | None = None) -> Reminder:
+        """Store something new to send; `after` (default now) is when it may first come."""
+        await self._check_room(tx, booking.user_id, booking.community_id)
+        now = self._clock.now()
+        row = Reminder(
+            user_id=booking.user_id,
+            community_id=booking.community_id,
+            platform=booking.platform,
+            chat_id=booking.chat_id,
+            chat_kind=booking.chat_kind.value,
+            kind=booking.kind,
+            words=booking.words,
+            schedule=json.dumps(booking.schedule.to_json()),
+            timezone=booking.zone,
+            status=ReminderStatus.ACTIVE,
+            attempts=0,
+            last_text_index=booking.last_text_index,
+            snooze_of=booking.snooze_of,
+            created_at=now,
+        )
+        self.reschedule(row, max(now, after or now))
+        if row.status != ReminderStatus.ACTIVE:
+            raise ReminderRefused("That reminder would never come; try another time.")
+        await tx.reminders.add(row)
+        self._wake_after(tx, row.platform)
+        return row
+
+    async def change(
+        self,
+        tx: Tx,
+        row: Reminder,
+        *,
+        schedule: Schedule | None = None,
+        kind: str | None = None,
+        words: str | None = None,
+        zone: str | None = None,
+        after: datetime | None = None,
+    ) -> Reminder:
+        """Change what is given and keep the rest; the reminder is active afterwards."""
+        if row.status == ReminderStatus.FINISHED:  # back from the finished: counts again
+            await self._check_room(tx, row.user_id, row.community_id)
+        if schedule is not None:
+            row.schedule = json.dumps(schedule.to_json())
+        if kind is not None:
+            row.kind = kind
+        if words is not None:
+            row.words = words
+        if zone is not None:
+            row.timezone = zone
+        row.status = ReminderStatus.ACTIVE
+        now = self._clock.now()
+        self.reschedule(row, max(now, after or now))
+        self._wake_after(tx, row.platform)
+        return row
+
+    def pause(self, row: Reminder, status: ReminderStatus = ReminderStatus.PAUSED) -> None:
+        row.status = status
+        row.next_due_at = None
+        row.claimed_by = None
+
+    def reschedule(self, row: Reminder, after: datetime) -> None:
+        """The next occurrence after `after`; finished when there is none."""
+        if row.status != ReminderStatus.ACTIVE:
+            return
+        schedule = Schedule.from_json(json.loads(row.schedule))
+        following = next_after(schedule, ZoneInfo(row.timezone), after)
+        row.occurrence_at = row.next_due_at = following
+        row.claimed_by = None
+        row.attempts = 0
+        if following is None:
+            row.status = ReminderStatus.FINISHED
+
+    def moved(self, tx: Tx, platform: str) -> None:
+        """Due times changed in `tx` without going through book/change (a zone, quiet time)."""
+        self._wake_after(tx, platform)
+
+    async def _check_room(self, tx: Tx, user_id: int | None, community_id: int | None) -> None:
+        if community_id is not None:
+            limit = self.limits.per_community
+            if await tx.reminders.count_for_community(community_id) >= limit:
+                raise ReminderRefused(
+                    f"This community has {limit} shared reminders already; "
+                    "a moderator can delete one in /reminders first."
+                )
+        elif user_id is not None:
+            limit = self.limits.per_person
+            if await tx.reminders.count_for_user(user_id) >= limit:
+                raise ReminderRefused(
+                    f"You have {limit} reminders already; delete one in /reminders first."
+                )
+
+    def _wake_after(self, tx: Tx, platform: str) -> None:
+        tx.after_commit(lambda: self._wake(platform))
