@@ -60,7 +60,7 @@ def parse_html(text: str, *, strict: bool = True) -> tuple[str, list[Json]]:
     """Parse Telegram HTML into (plain text, entities); raise ApiError 400 like Telegram.
 
     Error texts follow tdlib. ``strict`` additionally rejects a bare ``>`` and a ``&`` that
-    starts no entity, which Telegram would display literally (see the module docstring).
+    starts no entity, which Telegram would display literally (see the package docstring).
     """
 
     def fail(reason: str) -> ApiError:
