@@ -1,0 +1,100 @@
+"""Application commands: syncing them over REST, and what Discord checks before it lets a
+user invoke one (synced, available in this context, not hidden by default permissions).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from tests.standins.discord_api.errors import HttpError
+from tests.standins.discord_api.guilds import GuildsMixin
+from tests.standins.discord_api.models import ADMINISTRATOR
+from tests.standins.discord_api.rest import Request
+
+
+class CommandsMixin(GuildsMixin):
+    """Synced command definitions, as Discord echoed them back."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands: dict[int | None, list[dict[str, Any]]] = {}
+        """Synced application commands by guild id (None = global), as echoed back."""
+
+    def command(self, name: str, guild_id: int | None = None) -> dict[str, Any] | None:
+        """A synced command definition by name and scope (None = global)."""
+        return next((c for c in self.commands.get(guild_id, []) if c["name"] == name), None)
+
+    def _find_command(self, name: str, guild_id: int | None) -> tuple[dict[str, Any], int | None]:
+        scopes: list[int | None] = [guild_id, None] if guild_id is not None else [None]
+        for scope in scopes:
+            found = self.command(name, scope)
+            if found is not None and found.get("type", 1) == 1:
+                return found, scope
+        synced = {str(k): [c["name"] for c in v] for k, v in self.commands.items()}
+        raise AssertionError(
+            f"/{name} is not a synced chat-input command for guild {guild_id} (synced: {synced})"
+        )
+
+    def _check_command_visible(
+        self, command: Mapping[str, Any], perms: int, *, in_guild: bool
+    ) -> None:
+        contexts = command.get("contexts")
+        context = 0 if in_guild else 1
+        if contexts is not None and context not in contexts:
+            raise AssertionError(f"/{command['name']} is not available in context {context}")
+        if not in_guild and command.get("dm_permission") is False:
+            raise AssertionError(f"/{command['name']} is not available in DMs")
+        needed = command.get("default_member_permissions")
+        if in_guild and needed is not None and not perms & ADMINISTRATOR:
+            needed_int = int(needed)
+            if perms & needed_int != needed_int:
+                raise AssertionError(
+                    f"Discord hides /{command['name']} from this member: needs permissions"
+                    f" {needed_int}, member has {perms}"
+                )
+
+    # ---------------------------------------------------------------- REST handlers
+
+    def _check_app(self, app_id: str) -> None:
+        if int(app_id) != self.app_id:
+            raise HttpError(403, 50001)
+
+    async def _get_commands(
+        self, req: Request, app_id: str, guild_id: str | None = None
+    ) -> tuple[int, Any]:
+        self._check_app(app_id)
+        return 200, self.commands.get(int(guild_id) if guild_id else None, [])
+
+    async def _put_commands(
+        self, req: Request, app_id: str, guild_id: str | None = None
+    ) -> tuple[int, Any]:
+        self._check_app(app_id)
+        if not isinstance(req.json, list):
+            raise HttpError(400, 50035)
+        scope = int(guild_id) if guild_id else None
+        if scope is not None and scope not in self._guilds:
+            raise HttpError(403, 50001)
+        previous = {(c["name"], c.get("type", 1)): c["id"] for c in self.commands.get(scope, [])}
+        echoed = []
+        for command in req.json:
+            kind = command.get("type", 1)
+            item = {
+                "id": previous.get((command["name"], kind)) or str(self._snowflake()),
+                "application_id": str(self.app_id),
+                "version": str(self._snowflake()),
+                "type": kind,
+                "description": "",
+                "options": [],
+                "default_member_permissions": None,
+                "nsfw": False,
+                **command,
+            }
+            if item["default_member_permissions"] is not None:
+                # discord.py sends an int; Discord answers with a string bitfield.
+                item["default_member_permissions"] = str(item["default_member_permissions"])
+            if scope is not None:
+                item["guild_id"] = str(scope)
+            echoed.append(item)
+        self.commands[scope] = echoed
+        return 200, echoed
