@@ -59,14 +59,11 @@ async def test_reminders_arrive_on_time_in_the_window_with_buttons(
     # On the minutes asked for, inside the hours asked for: never 17:59 for "9 to 17".
     said = "Set: relax reminders, every 2 h, 09:00\u201317:00, Mon\u2013Fri (UTC)."
     assert said in replier.last
-    expected = (
-        [  # set at Mon 09:00: the first comes at 11:00, the last next Monday at 09:00
-            f"{day} {h:02d}:00"
-            for day in ("Mon", "Tue", "Wed", "Thu", "Fri")
-            for h in (9, 11, 13, 15, 17)
-        ][1:]
-        + ["Mon 09:00"]
-    )
+    week = [
+        f"{d} {h:02d}:00" for d in ("Mon", "Tue", "Wed", "Thu", "Fri") for h in (9, 11, 13, 15, 17)
+    ]
+    # Set at Mon 09:00: the first comes at 11:00, the last next Monday at 09:00.
+    expected = [*week[1:], "Mon 09:00"]
     assert local_times(outbox.sent) == expected
     first = outbox.sent[0]
     assert first.chat.kind is ChatKind.PRIVATE and first.chat.chat_id == "u1"
