@@ -22,6 +22,7 @@ from functools import cache
 from typing import Any, ClassVar, TypeVar
 
 from bot.messages import Button, ButtonStyle
+from bot.storage.tips import VoteKind
 
 MAX_BYTES = 64
 
@@ -133,11 +134,6 @@ class ReminderOp(StrEnum):
     PAUSE = "pause"
     RESUME = "resume"
     DELETE = "delete"
-
-
-class VoteKind(StrEnum):
-    THANKS = "thanks"
-    REPORT = "report"
 
 
 class Decision(StrEnum):

@@ -254,7 +254,8 @@ class Dispatcher:
                 fresh.append(
                     {
                         "reminder_id": job.row.id,
-                        "user_id": job.row.user_id,
+                        # A community's occurrence is no one person's (see ReminderDelivery).
+                        "user_id": job.row.user_id if job.row.community_id is None else None,
                         "occurrence_key": key,
                         "occurrence_at": job.occurrence,
                         "kind": job.row.kind,

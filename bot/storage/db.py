@@ -94,12 +94,36 @@ class Database:
     async def upgrade(self) -> None:
         """Apply pending migrations (the bot does this at start; `knotbot db upgrade` too)."""
         try:
+            if self.dialect == "sqlite" and make_url(self.url).database not in (
+                None,
+                "",
+                ":memory:",
+            ):
+                await self._upgrade_sqlite()
+                return
             async with self.engine.begin() as conn:
                 if self.dialect == "postgresql":
                     await conn.execute(text(f"SELECT pg_advisory_xact_lock({_PG_MIGRATION_LOCK})"))
                 await conn.run_sync(_run_alembic_upgrade)
         except (OSError, ConnectionError) as exc:
             raise DatabaseUnavailable(f"cannot reach the database at {safe_url(self.url)}") from exc
+
+    async def _upgrade_sqlite(self) -> None:
+        """On SQLite a migration may rebuild a table (drop and rename), which with foreign keys
+        on would cascade-delete the rows that point at it: so it runs on a connection of its
+        own with them off (they can only be switched outside a transaction), then checks that
+        every reference still holds."""
+        engine = create_async_engine(self.url, connect_args={"timeout": 30})
+        event.listen(engine.sync_engine, "connect", _sqlite_connect_for_migrations)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
+        try:
+            async with engine.begin() as conn:
+                await conn.run_sync(_run_alembic_upgrade)
+                broken = (await conn.exec_driver_sql("PRAGMA foreign_key_check")).all()
+                if broken:
+                    raise RuntimeError(f"a migration left broken references: {broken[:5]}")
+        finally:
+            await engine.dispose()
 
     async def revisions(self) -> tuple[str | None, str | None]:
         """(the database's schema revision, the newest this code knows)."""
@@ -135,6 +159,15 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL: a crash loses no committed data
+    cursor.close()
+
+
+def _sqlite_connect_for_migrations(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=OFF")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.schema import (
@@ -18,6 +18,15 @@ from bot.storage.schema import (
 )
 
 FORMER_MEMBER = "a former member"
+
+
+def _thanks() -> Any:
+    return (
+        select(func.count())
+        .where(TipVote.tip_id == Tip.id, TipVote.kind == "thanks")
+        .correlate(Tip)
+        .scalar_subquery()
+    )
 
 
 def _row(obj: Any, *fields: str) -> dict[str, Any]:
@@ -62,7 +71,9 @@ class Personal:
             )
         ).all()
         tips = (
-            await s.scalars(select(Tip).where(Tip.author_id == user.id).order_by(Tip.created_at))
+            await s.execute(
+                select(Tip, _thanks()).where(Tip.author_id == user.id).order_by(Tip.created_at)
+            )
         ).all()
         votes = (
             await s.scalars(select(TipVote).where(TipVote.user_id == user.id).order_by(TipVote.id))
@@ -73,8 +84,8 @@ class Personal:
                 "created_at", "quiet_until",
             ),
             "reminders": [
-                _row(r, "id", "kind", "schedule", "timezone", "status", "next_due_at", "created_at",
-                     "chat_kind")
+                _row(r, "id", "kind", "words", "schedule", "timezone", "status", "next_due_at",
+                     "created_at", "chat_kind")
                 for r in reminders
             ],
             "reminder_deliveries": [
@@ -87,14 +98,17 @@ class Personal:
                 for h in holds
             ],
             "tips": [
-                _row(t, "id", "text", "area", "status", "thanks", "created_at") for t in tips
+                {**_row(t, "id", "text", "area", "status", "created_at"), "thanks": thanks}
+                for t, thanks in tips
             ],
             "tip_votes": [_row(v, "tip_id", "kind", "created_at") for v in votes],
         }  # fmt: skip
 
     async def forget(self, user: User, *, keep_tips: bool) -> None:
-        """Delete the person. Their tips stay without their name, or go; shared reminders
-        they set up for a community stay with the community."""
+        """Delete the person, and only what is theirs. Their tips stay without their name, or
+        go; shared reminders they set up stay with the community, and so do the occurrences of
+        those and everyone else's Done on them. Their thanks and reports go with them, and with
+        them what those counted (counts are the vote rows)."""
         s = self._s
         await s.execute(
             update(Reminder)
@@ -122,8 +136,6 @@ class Personal:
         await s.execute(delete(User).where(User.id == user.id))
 
     async def counts(self, user: User) -> dict[str, int]:
-        from sqlalchemy import func
-
         async def count(model: Any, column: Any) -> int:
             return int(
                 await self._s.scalar(

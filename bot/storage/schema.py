@@ -56,9 +56,14 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+# SQLite reuses the id of a deleted row unless a table says AUTOINCREMENT; an id that comes
+# back would make an old button or a stale reference name somebody else's row.
+NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
+
+
 class User(Base):
     __tablename__ = "users"
-    __table_args__ = (UniqueConstraint("platform", "platform_user_id"),)
+    __table_args__ = (UniqueConstraint("platform", "platform_user_id"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     platform: Mapped[str] = mapped_column(String(32))
@@ -75,7 +80,7 @@ class Community(Base):
     """A Discord server or a Telegram group: where tips are shared and shared reminders live."""
 
     __tablename__ = "communities"
-    __table_args__ = (UniqueConstraint("platform", "platform_community_id"),)
+    __table_args__ = (UniqueConstraint("platform", "platform_community_id"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     platform: Mapped[str] = mapped_column(String(32))
@@ -96,6 +101,7 @@ class HoldSession(Base):
     __table_args__ = (
         Index("ix_hold_sessions_user_area_started", "user_id", "area_id", "started_at"),
         Index("ix_hold_sessions_status", "status"),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
@@ -129,6 +135,7 @@ class Reminder(Base):
         Index("ix_reminders_due", "platform", "status", "next_due_at"),
         Index("ix_reminders_user", "user_id"),
         Index("ix_reminders_chat", "platform", "chat_id"),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
@@ -152,7 +159,10 @@ class Reminder(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_text_index: Mapped[int] = mapped_column(Integer, default=-1)
-    snooze_of: Mapped[int | None] = mapped_column(Id, nullable=True)
+    # A snoozed copy names the reminder it copies, and goes with it.
+    snooze_of: Mapped[int | None] = mapped_column(
+        ForeignKey("reminders.id", ondelete="CASCADE"), nullable=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -163,12 +173,15 @@ class ReminderDelivery(Base):
     __table_args__ = (
         UniqueConstraint("occurrence_key"),
         Index("ix_reminder_deliveries_user_sent", "user_id", "sent_at"),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     reminder_id: Mapped[int | None] = mapped_column(
         ForeignKey("reminders.id", ondelete="SET NULL"), nullable=True
     )
+    # The person it was sent to; None for a community's shared reminder, whose occurrences
+    # belong to everyone there (forgetting the moderator who set it up keeps them).
     user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), nullable=True
     )
@@ -186,7 +199,7 @@ class ReminderDone(Base):
     """Someone pressed Done on a reminder (logged once per person and occurrence)."""
 
     __tablename__ = "reminder_dones"
-    __table_args__ = (UniqueConstraint("delivery_id", "user_id"),)
+    __table_args__ = (UniqueConstraint("delivery_id", "user_id"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     delivery_id: Mapped[int] = mapped_column(
@@ -202,8 +215,9 @@ class Tip(Base):
     __tablename__ = "tips"
     __table_args__ = (
         UniqueConstraint("community_id", "text_key"),
-        Index("ix_tips_community_status", "community_id", "status", "thanks"),
+        Index("ix_tips_community_status", "community_id", "status"),
         Index("ix_tips_author", "author_id", "created_at"),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
@@ -215,20 +229,25 @@ class Tip(Base):
     text: Mapped[str] = mapped_column(Text)
     text_key: Mapped[str] = mapped_column(String(64))  # for spotting the same tip twice
     area: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    status: Mapped[str] = mapped_column(String(16))  # pending, approved, rejected, removed, hidden
+    # pending, approved, rejected, removed (by a moderator), deleted (by its author), hidden
+    status: Mapped[str] = mapped_column(String(16))
     curated: Mapped[bool] = mapped_column(Boolean, default=False)
-    thanks: Mapped[int] = mapped_column(Integer, default=0)
-    reports: Mapped[int] = mapped_column(Integer, default=0)
+    # Thanks and reports are counted from tip_votes, never stored: a count that outlived the
+    # votes (someone forgotten, then back) could be inflated by one person.
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     featured_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class TipVote(Base):
-    """One person's Thanks or Report on a tip (once each)."""
+    """One person's Thanks or Report on a tip (once each); the tip's counts are these rows."""
 
     __tablename__ = "tip_votes"
-    __table_args__ = (UniqueConstraint("tip_id", "user_id", "kind"),)
+    __table_args__ = (
+        UniqueConstraint("tip_id", "user_id", "kind"),
+        Index("ix_tip_votes_tip_kind", "tip_id", "kind"),
+        NEVER_REUSE_IDS,
+    )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     tip_id: Mapped[int] = mapped_column(ForeignKey("tips.id", ondelete="CASCADE"))

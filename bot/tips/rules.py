@@ -9,18 +9,13 @@ space after each @), on top of each adapter's own escaping.
 from __future__ import annotations
 
 import hashlib
-import re
 
 from bot.content.models import normalize_name
-from bot.text import clean
+from bot.links import find_link
+from bot.text import clean, shorten
 
 MAX_CHARS = 500
 MIN_CHARS = 15
-_LINK = re.compile(
-    r"(https?://|www\.|\bt\.me/|discord(?:app)?\.(?:gg|com)/|"
-    r"\b[\w-]{2,}\.(?:com|net|org|io|gg|me|ly|co|app|xyz|info|shop|store|ru|de|uk|biz|link)\b)",
-    re.IGNORECASE,
-)
 
 
 class TipRefused(ValueError):
@@ -36,11 +31,22 @@ def checked_text(raw: str) -> str:
         raise TipRefused(f"Tips can be up to {MAX_CHARS} characters; yours has {len(text):,}.")
     if len(text) < MIN_CHARS:
         raise TipRefused(f"A tip needs a few more words (at least {MIN_CHARS} characters).")
-    if _LINK.search(text):
+    link = find_link(text)
+    if link is not None:
         raise TipRefused(
-            "Links can't go in tips, to keep spam out. Describe what helps in your own words."
+            "Links can't go in tips, to keep spam out. Describe what helps in your own words "
+            f"(I read \u201c{shorten(link, 40)}\u201d as a web address; a space after a full "
+            "stop keeps words apart)."
         )
     return text
+
+
+def credit_name(display_name: str) -> str:
+    """The name a tip is credited to: the person's, unless it would show as a link."""
+    name = shorten(display_name, 100)
+    if not name or find_link(name) is not None:
+        return "a member"
+    return name
 
 
 def text_key(text: str) -> str:

@@ -20,13 +20,20 @@ from bot.reminders.schedule import Schedule, ScheduleKind
 from bot.reminders.scheduler import Booking, Scheduler
 from bot.storage import Database, Tx
 from bot.storage.schema import Community, Tip
-from bot.storage.tips import TipStatus
+from bot.storage.tips import Counted, TipStatus, VoteKind
 from bot.tips.messages import tip_of_the_day
-from bot.tips.rules import TipRefused, checked_text, text_key
+from bot.tips.rules import TipRefused, checked_text, credit_name, text_key
 
 SHARES_PER_DAY = 3
 REPORTS_TO_HIDE = 3
 CURATED_AUTHOR = "the knotbot community"
+# Why a moderator's decision does not apply any more.
+_ALREADY = {
+    TipStatus.APPROVED: "That tip is shown already; /tip remove takes it down.",
+    TipStatus.REJECTED: "That tip was rejected already.",
+    TipStatus.REMOVED: "That tip was taken down already.",
+    TipStatus.DELETED: "Its author deleted that tip; it stays deleted.",
+}
 
 
 @dataclass(frozen=True)
@@ -43,15 +50,16 @@ class TipView:
     curated: bool = False
 
 
-def view(tip: Tip) -> TipView:
+def view(found: Counted) -> TipView:
+    tip = found.tip
     return TipView(
         id=tip.id,
         text=tip.text,
         author_name=tip.author_name,
         area=tip.area,
         status=TipStatus(tip.status),
-        thanks=tip.thanks,
-        reports=tip.reports,
+        thanks=found.thanks,
+        reports=found.reports,
         curated=tip.curated,
     )
 
@@ -104,8 +112,6 @@ class TipService:
                         area=curated.area,
                         status=TipStatus.APPROVED,
                         curated=True,
-                        thanks=0,
-                        reports=0,
                         created_at=now,
                     )
                 )
@@ -131,21 +137,19 @@ class TipService:
                 Tip(
                     community_id=community.id,
                     author_id=user.id,
-                    author_name=(ref.display_name or "a member")[:100],
+                    author_name=credit_name(ref.display_name),
                     text=text,
                     text_key=key,
                     area=area,
                     status=TipStatus.PENDING if moderated else TipStatus.APPROVED,
                     curated=False,
-                    thanks=0,
-                    reports=0,
                     created_at=now,
                     decided_at=None if moderated else now,
                 )
             )
             if tip is None:  # the same text arrived a moment ago
                 raise TipRefused("This tip is already in this community's collection.")
-            return Shared(view(tip), moderated)
+            return Shared(view(Counted(tip, 0, 0)), moderated)
 
     async def visible(
         self, chat: ChatRef, *, order: str, area: str | None = None, limit: int = 3
@@ -170,7 +174,7 @@ class TipService:
             raise TipRefused("That tip is not in this community.")
         return tip
 
-    async def vote(self, ref: UserRef, tip_id: int, kind: str) -> tuple[TipView, bool]:
+    async def vote(self, ref: UserRef, tip_id: int, kind: VoteKind) -> tuple[TipView, bool]:
         """Thanks or Report, once per person. Returns (the tip, whether this vote counted)."""
         now = self._clock.now()
         async with self._db.transaction() as tx:
@@ -178,20 +182,32 @@ class TipService:
             if tip.status != TipStatus.APPROVED:
                 raise TipRefused("That tip is not shown any more.")
             user = await tx.users.ensure(ref, now)
-            if kind == "thanks" and tip.author_id == user.id:
+            if kind is VoteKind.THANKS and tip.author_id == user.id:
                 raise TipRefused("That's your own tip; others can thank you for it.")
             counted = await tx.tips.vote(tip, user.id, kind, now)
-            if kind == "report" and counted and tip.reports >= REPORTS_TO_HIDE:
+            found = await tx.tips.counted(tip.id)
+            assert found is not None
+            if kind is VoteKind.REPORT and counted and found.reports >= REPORTS_TO_HIDE:
                 tip.status = TipStatus.HIDDEN  # out of sight until a moderator looks
-            return view(tip), counted
+            return view(found), counted
 
     async def decide(self, tip_id: int, status: TipStatus) -> TipView:
-        """A moderator approves, rejects or removes a tip."""
+        """A moderator approves, rejects or removes a tip: approve and reject what waits for a
+        decision, remove what is shown. A tip its author deleted stays deleted."""
+        allowed = {
+            TipStatus.APPROVED: (TipStatus.PENDING, TipStatus.HIDDEN),
+            TipStatus.REJECTED: (TipStatus.PENDING, TipStatus.HIDDEN),
+            TipStatus.REMOVED: (TipStatus.APPROVED, TipStatus.PENDING, TipStatus.HIDDEN),
+        }
         async with self._db.transaction() as tx:
             tip = await self._tip(tx, tip_id)
+            if tip.status not in allowed[status]:
+                raise TipRefused(_ALREADY.get(TipStatus(tip.status), "That tip was decided."))
             tip.status = status
             tip.decided_at = self._clock.now()
-            return view(tip)
+            found = await tx.tips.counted(tip.id)
+            assert found is not None
+            return view(found)
 
     async def waiting(self, chat: ChatRef) -> list[TipView]:
         async with self._db.transaction() as tx:
@@ -205,13 +221,12 @@ class TipService:
             user = await tx.users.ensure(ref, now)
             return [view(t) for t in await tx.tips.by_author(community.id, user.id)]
 
-    async def delete_own(self, tip_id: int) -> TipView:
-        """Its author takes a tip down (`bot.access` has checked it is theirs)."""
+    async def delete_own(self, tip_id: int) -> None:
+        """Its author takes a tip down for good (`bot.access` has checked it is theirs)."""
         async with self._db.transaction() as tx:
             tip = await self._tip(tx, tip_id)
-            tip.status = TipStatus.REMOVED
+            tip.status = TipStatus.DELETED
             tip.decided_at = self._clock.now()
-            return view(tip)
 
     async def set_moderation(self, chat: ChatRef, on: bool) -> None:
         async with self._db.transaction() as tx:
@@ -257,7 +272,7 @@ class TipService:
             found = await tx.tips.approved(occurrence.community_id, order="stale", limit=1)
             if not found:
                 return None
-            found[0].featured_at = self._clock.now()
+            found[0].tip.featured_at = self._clock.now()
             return tip_of_the_day(self._content, view(found[0]))
 
     async def for_area(self, chat: ChatRef, area_id: str, limit: int = 2) -> Sequence[TipView]:
