@@ -180,7 +180,7 @@ class HoldControl(Action):
 @register("rl")
 @dataclass(frozen=True)
 class ListReminders(Action):
-    pass
+    page: int = 0  # 0: the list as a new message; 1, 2, ...: that page, in place
 
 
 @register("rn")

@@ -3,12 +3,29 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+def _url_password(url: str) -> str | None:
+    try:
+        return make_url(url).password  # type: ignore[return-value]
+    except (ArgumentError, ValueError):
+        return None
+
+
+def _masked_url(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return "(unreadable URL)"
+
 
 # The content shipped with knotbot sits next to the `bot` package in the repository.
 SHIPPED_CONTENT = Path(__file__).resolve().parent.parent / "content"
@@ -61,6 +78,23 @@ class Settings(BaseSettings):
     telegram_webhook_listen: str = "0.0.0.0"
     telegram_webhook_port: int = 8443
     telegram_webhook_secret: SecretStr | None = None
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        """As pydantic shows settings, with the database password masked (tokens and the
+        webhook secret are SecretStr, masked by pydantic itself)."""
+        for name, value in super().__repr_args__():
+            yield name, _masked_url(value) if name == "database_url" else value
+
+    @property
+    def secrets(self) -> list[str]:
+        """Every secret value, for the log filter that keeps them out of every line."""
+        found = [
+            s.get_secret_value()
+            for s in (self.discord_token, self.telegram_token, self.telegram_webhook_secret)
+            if s is not None
+        ]
+        password = _url_password(self.database_url)
+        return [s for s in [*found, password] if s]
 
     @field_validator("default_timezone")
     @classmethod

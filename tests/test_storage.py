@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from bot.messages import ChatKind, ChatRef, UserRef
 from bot.storage import Database
@@ -123,3 +123,82 @@ async def test_migrations_build_exactly_the_tables_the_code_declares(any_db: Dat
             lambda sync: compare_metadata(MigrationContext.configure(sync), Base.metadata)
         )
     assert differences == []
+
+
+async def test_the_trust_migration_keeps_every_row_and_never_reuses_an_id(
+    any_db: Database, tmp_path
+):
+    """0004 -> 0005 rebuilds every SQLite table (AUTOINCREMENT): no row may be lost on the way,
+    and a deleted row's id must not come back."""
+    from alembic import command
+    from alembic.config import Config
+
+    from bot.storage.db import MIGRATIONS
+
+    def migrate(sync, target: str, down: bool = False) -> None:  # type: ignore[no-untyped-def]
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = sync
+        (command.downgrade if down else command.upgrade)(config, target)
+
+    async with any_db.engine.begin() as conn:
+        await conn.run_sync(migrate, "0004", True)
+        for statement in (
+            "INSERT INTO users (id, platform, platform_user_id, display_name, created_at) "
+            "VALUES (1, 'm', 'u1', 'Ada', '2026-01-01'), (2, 'm', 'u2', 'Bo', '2026-01-01')",
+            "INSERT INTO communities (id, platform, platform_community_id, name, created_at, "
+            "moderation, tips_seeded) VALUES (1, 'm', 'c1', 'Club', '2026-01-01', true, true)",
+            "INSERT INTO reminders (id, user_id, community_id, platform, chat_id, chat_kind, kind, "
+            "schedule, timezone, status, attempts, last_text_index, created_at, words) VALUES "
+            "(1, 1, 1, 'm', 'g1', 'community', 'relax', '{}', 'UTC', 'active', 0, -1, "
+            "'2026-01-01', ''), (2, 2, NULL, 'm', 'u2', 'private', 'relax', '{}', 'UTC', "
+            "'active', 0, -1, '2026-01-01', '')",
+            "INSERT INTO reminder_deliveries (id, reminder_id, user_id, occurrence_key, "
+            "occurrence_at, kind, status, text_index) VALUES (1, 1, 1, 'r1-1', '2026-01-02', "
+            "'relax', 'sent', 0), (2, 2, 2, 'r2-1', '2026-01-02', 'relax', 'sent', 0)",
+            "INSERT INTO reminder_dones (id, delivery_id, user_id, done_at) VALUES "
+            "(1, 1, 2, '2026-01-02'), (2, 2, 2, '2026-01-02')",
+            "INSERT INTO tips (id, community_id, author_id, author_name, text, text_key, status, "
+            "curated, thanks, reports, created_at) VALUES (1, 1, 1, 'Ada', 'a tip', 'k', "
+            "'approved', false, 5, 0, '2026-01-01')",
+            "INSERT INTO tip_votes (id, tip_id, user_id, kind, created_at) VALUES "
+            "(1, 1, 2, 'thanks', '2026-01-02')",
+            "INSERT INTO hold_sessions (id, user_id, platform, chat_id, technique_id, area_id, "
+            "pressure, rounds_planned, rounds_done, status, owner, heartbeat_at, started_at) "
+            "VALUES (1, 1, 'm', 'u1', 'ball-wall', 'upper-back', true, 3, 3, 'completed', 'p', "
+            "'2026-01-01', '2026-01-01')",
+        ):
+            await conn.exec_driver_sql(statement)
+        if any_db.dialect == "postgresql":  # rows written with ids, as an old version wrote them
+            await conn.exec_driver_sql(
+                "SELECT setval(pg_get_serial_sequence('reminders', 'id'), 2)"
+            )
+    await any_db.upgrade()
+    counts = {}
+    async with any_db.engine.connect() as conn:
+        for table in ("users", "reminders", "reminder_deliveries", "reminder_dones", "tips",
+                      "tip_votes", "hold_sessions", "communities"):  # fmt: skip
+            counts[table] = (await conn.exec_driver_sql(f"SELECT count(*) FROM {table}")).scalar()
+        shared_owner = (
+            await conn.exec_driver_sql("SELECT user_id FROM reminder_deliveries WHERE id = 1")
+        ).scalar()
+    assert counts == {
+        "users": 2, "reminders": 2, "reminder_deliveries": 2, "reminder_dones": 2, "tips": 1,
+        "tip_votes": 1, "hold_sessions": 1, "communities": 1,
+    }  # fmt: skip
+    assert shared_owner is None  # a community's occurrence is no one person's
+    async with any_db.transaction() as tx:
+        await tx.reminders.delete(2)
+        found = await tx.tips.counted(1)
+        assert found is not None and found.thanks == 1  # counted from the votes, not stored
+    async with any_db.transaction() as tx:
+        await tx.session.execute(
+            text(
+                "INSERT INTO reminders (user_id, platform, chat_id, chat_kind, kind, schedule, "
+                "timezone, status, attempts, last_text_index, created_at, words) VALUES "
+                "(2, 'm', 'u2', 'private', 'relax', '{}', 'UTC', 'active', 0, -1, "
+                "'2026-01-03', '')"
+            )
+        )
+        newest = await tx.session.scalar(text("SELECT max(id) FROM reminders"))
+    assert newest == 3

@@ -38,6 +38,7 @@ PRESETS: dict[str, tuple[str, str]] = {
     "guard": ("Mouth guard at 22:30", "at 22:30 mouth guard"),
     "legs": ("Legs-up rest at 19:00", "legs up at 19:00"),
 }
+PAGE_SIZE = 8  # reminders per page of /reminders (each with its two buttons)
 KIND_NAMES = {
     "relax": "relax reminders",
     "mouth-guard": "a mouth guard reminder",
@@ -145,7 +146,9 @@ async def reminders(ctx: Context) -> None:
     await ctx.answer(await _list_reply(ctx))
 
 
-async def _list_reply(ctx: Context, lead: str = "") -> Reply:
+async def _list_reply(ctx: Context, lead: str = "", page: int = 0) -> Reply:
+    """One page of the person's reminders (and this chat's shared ones), with their buttons:
+    a list that fits one message whatever the number of reminders."""
     now = ctx.services.clock.now()
     found = await ctx.services.reminders.list_for(ctx.user, ctx.chat)
     builder = ReplyBuilder()
@@ -154,20 +157,28 @@ async def _list_reply(ctx: Context, lead: str = "") -> Reply:
     if not found.mine and not found.shared:
         builder.add(text("You have no reminders yet. /remind sets one up."))
         return builder.build()
-    if found.mine:
-        lines = [f"#{r.id} {_line(ctx, r, now)}" for r in found.mine]
+    everything = [(r, True) for r in found.mine] + [(r, False) for r in found.shared]
+    pages = max(1, -(-len(everything) // PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    shown = everything[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    mine = [r for r, personal in shown if personal]
+    shared = [r for r, personal in shown if not personal]
+    if mine:
+        lines = [f"#{r.id} {_line(ctx, r, now)}" for r in mine]
         builder.add(bullets(lines, title="Your reminders:"))
-    if found.shared:
-        lines = [f"#{r.id} {_line(ctx, r, now)}" for r in found.shared]
+    if shared:
+        lines = [f"#{r.id} {_line(ctx, r, now)}" for r in shared]
         builder.add(bullets(lines, title="For everyone here:"))
+    if pages > 1:
+        builder.add(note(f"Page {page + 1} of {pages} ({len(everything)} reminders)."))
     if found.quiet_until is not None:
         until = moment_text(found.quiet_until, found.zone, now)
         builder.add(note(f"Quiet until {until} (/quiet off ends it)."))
     builder.add(
         note("Change one with /remind change <number> <when>, e.g. /remind change 3 at 21:00.")
     )
-    editable = found.mine + (found.shared if ctx.user.is_moderator else ())
-    for item in editable[:8]:
+    editable = mine + (shared if ctx.user.is_moderator else [])
+    for item in editable:
         if item.status is ReminderStatus.ACTIVE:
             toggle = button(f"Pause #{item.id}", ReminderControl(ReminderOp.PAUSE, item.id))
         else:
@@ -180,6 +191,12 @@ async def _list_reply(ctx: Context, lead: str = "") -> Reply:
             f"Delete #{item.id}", ReminderControl(ReminderOp.DELETE, item.id), ButtonStyle.DANGER
         )
         builder.row(toggle, delete)
+    turn = []
+    if page > 0:  # ListReminders counts pages from 1 (0: the list anew, as a new message)
+        turn.append(button("\u2190 Previous", ListReminders(page)))
+    if page + 1 < pages:
+        turn.append(button("Next \u2192", ListReminders(page + 2)))
+    builder.row(*turn)
     return builder.build()
 
 
@@ -204,6 +221,9 @@ async def on_change(ctx: Context, request: ChangeReminder) -> None:
 
 
 async def on_list(ctx: Context, action: ListReminders) -> None:
+    if action.page:  # turning a page replaces the list
+        await ctx.answer_in_place(await _list_reply(ctx, page=action.page - 1))
+        return
     await ctx.answer(await _list_reply(ctx))
 
 

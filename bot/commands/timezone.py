@@ -17,9 +17,10 @@ _HERE = re.compile(r"(?:here|community|group|server)\s+(.+)", re.IGNORECASE)
 
 async def timezone(ctx: Context) -> None:
     args = ctx.args.strip()
-    here = _HERE.fullmatch(args) if ctx.chat.is_community else None
-    if here:
+    here = _HERE.fullmatch(args)
+    if here:  # in a private chat, "here" is the person's own chat: their own zone
         args = here.group(1)
+        here = here if ctx.chat.is_community else None
     now = ctx.services.clock.now()
     if not args:
         zone, _ = await ctx.services.reminders.user_zone(ctx.user)
