@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+
 def _url_password(url: str) -> str | None:
     try:
         return make_url(url).password  # type: ignore[return-value]
