@@ -15,6 +15,8 @@ class PlatformLimits:
     min_edit_interval: float  # seconds between edits of one message (a hold's frame cadence)
     sends_per_second: float  # new messages per second, the whole bot
     sends_per_chat_per_second: float  # new messages per second into one chat
+    # New messages per minute into one community chat (Telegram groups: 20); 0: no such limit.
+    sends_per_community_chat_per_minute: float = 0.0
     # For this many seconds the platform drops a repeated send with the same key (Discord's
     # nonce: a few minutes), so a send that may have gone out before a crash can be repeated
     # within it. 0: no such thing (Telegram).

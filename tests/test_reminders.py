@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import json
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 from sqlalchemy import func, select
 
 from bot.clock import ManualClock
@@ -16,9 +14,10 @@ from bot.content import ContentLibrary
 from bot.core import Knotbot
 from bot.messages import ChatKind
 from bot.outbox import PlatformLimits, RateLimited, RecipientGone, TemporaryFailure
-from bot.reminders.dispatcher import Dispatcher, DispatchSettings, occurrence_key
+from bot.reminders.dispatcher import Dispatcher, DispatchSettings
 from bot.reminders.kinds import Composers
 from bot.reminders.parse import parse_request
+from bot.reminders.planning import occurrence_key
 from bot.reminders.schedule import Schedule, next_after
 from bot.storage import Database
 from bot.storage.schema import Reminder, ReminderDelivery, ReminderDone
@@ -277,13 +276,8 @@ async def test_a_crash_between_send_and_commit_never_sends_twice(
     await clock.advance(30 * 60)
     outbox = RecordingOutbox(clock)
     crashing = dispatcher_for(bot, outbox, lease=timedelta(minutes=2))
-
-    async def crash_after_sending(*args: object) -> None:
-        raise asyncio.CancelledError  # the process dies after the send, before recording it
-
-    crashing._record = crash_after_sending  # type: ignore[method-assign]
-    with pytest.raises(asyncio.CancelledError):
-        await crashing.run_once()
+    await crashing.step()  # claims, marks it as being sent, sends it...
+    await crashing.settle()  # ...and the process dies before recording the outcome
     assert len(outbox.sent) == 1
 
     await clock.advance(3 * 60)  # the claim expires; a restarted dispatcher picks the row up
@@ -309,13 +303,8 @@ async def sent_then_crashed(
     keys: list[str | None] = []
     outbox.fail = lambda chat, key: keys.append(key)  # type: ignore[assignment, func-returns-value]
     crashing = dispatcher_for(bot, outbox)
-
-    async def crash(*args: object) -> None:
-        raise asyncio.CancelledError
-
-    crashing._record = crash  # type: ignore[method-assign]
-    with pytest.raises(asyncio.CancelledError):
-        await crashing.run_once()
+    await crashing.step()
+    await crashing.settle()  # sent; the process dies before recording it
     return outbox, keys
 
 
@@ -483,7 +472,7 @@ async def test_two_dispatchers_on_one_database_send_every_occurrence_exactly_onc
             composers=Composers(content),
             clock=clock,
             owner=name,
-            settings=DispatchSettings(batch=7),
+            settings=DispatchSettings(horizon=0.007),  # claims of 7 at 1,000 a second
         )
 
     a, b = dispatcher("proc-a"), dispatcher("proc-b")
@@ -492,11 +481,12 @@ async def test_two_dispatchers_on_one_database_send_every_occurrence_exactly_onc
     while clock.now() < end:
         # Two processes wake in either order (on SQLite, transactions queue in arrival order).
         first, second = second, first
-        both = asyncio.gather(
-            first.run_once(), second.run_once(), first.run_once(), second.run_once()
-        )
-        await clock.run_until(both)  # the pacer's waits run on the manual clock
+        for process in (first, second, first, second):
+            await process.step()
+            await process.settle()
         await clock.advance(60)
+    for process in (a, b):
+        await process.flush()
     keys = [d.key for d in outbox.sent]
     assert len(set(keys)) == len(keys), "an occurrence went out twice"
     expected: set[str] = set()

@@ -1,43 +1,40 @@
-"""Sends reminders when they are due: the database is the source of truth, the dispatcher
-sleeps until the earliest due time (or until woken by a change) and then claims a batch.
+"""Sends reminders when they are due. The database is the source of truth: the dispatcher sleeps
+until the next thing to do (or until woken by a change), and each step does what is due now.
 
-One pass:
-1. claim due rows (earliest first, FOR UPDATE SKIP LOCKED; the claim pushes `next_due_at` to
-   a lease expiry) and, in the same transaction, write a `sending` delivery per occurrence;
-2. send them, paced to the platform's limits, honouring 429 retry-after;
-3. in one transaction, record each outcome and advance each schedule.
+A step:
+1. claims what the platform can send in the next few seconds (`horizon`), earliest due
+   first, a few per chat, none of the chats still waiting here (`bot.storage.claims`), and
+   records each occurrence as `queued` (claimed, not started: safe to send after a crash);
+2. hands the queued jobs to the fair queue (`bot.reminders.pacing`), which lets each chat
+   send at its own pace and all of them together at the platform's rate;
+3. marks the jobs that may start now as `sending`, in one transaction, and starts each send;
+4. records outcomes of finished sends together, at least every `flush_every` seconds, with
+   each reminder's next occurrence.
 
-Delivery semantics (README "Reminder delivery"): an occurrence is keyed
-`r<reminder id>-<unix time>`, so it is recorded once. A crash before step 3 leaves its rows
-claimed; the claim expires and the occurrence comes round again with its `sending` row still
-there. A platform that deduplicates sends by key (Discord's nonce) gets the send repeated
-with the same key; elsewhere it is marked `uncertain` and not sent again: never twice.
-Missed occurrences (the bot was down) are caught up at most once, if the latest missed one is
-within the grace window and inside the reminder's hours; otherwise they are skipped.
+What a crash costs (README, "Reminder delivery"): claimed jobs not yet started stay `queued`
+and are sent by the next claim once the lease runs out; only a send that started and whose
+outcome was not recorded is in doubt. Discord drops a repeat with the same key (its nonce),
+so such a send is repeated there; elsewhere it is marked `uncertain` and not repeated.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
-import random
-from collections import deque
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from bot.clock import Clock, sleep_or_wake
-from bot.messages import ChatKind, ChatRef, Reply
+from bot.messages import ChatRef, Reply
 from bot.outbox import Outbox, RateLimited, RecipientGone
 from bot.reminders.kinds import Composers, Occurrence
-from bot.reminders.schedule import Schedule, latest_at_or_before, next_after
+from bot.reminders.pacing import FairQueue
+from bot.reminders.planning import Job, Result, after_crash, choose_text, plan
 from bot.storage import Database, Tx
 from bot.storage.reminders import DeliveryStatus, ReminderStatus
-from bot.storage.schema import Reminder
 
 log = logging.getLogger(__name__)
 
@@ -45,88 +42,17 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class DispatchSettings:
     grace: timedelta = timedelta(minutes=30)  # how late a catch-up may still be
-    lease: timedelta = timedelta(seconds=90)  # a claim expires after this
+    lease: timedelta = timedelta(seconds=30)  # a claim expires after this unless renewed
     max_sleep: float = 60.0  # look again at least this often (other processes add reminders)
-    batch: int = 200
+    horizon: float = 5.0  # claim what the platform can send in this many seconds
     max_attempts: int = 5  # transient failures per occurrence
     max_rate_limit_retries: int = 5
     concurrency: int = 32  # sends in flight at once
+    flush_every: float = 0.2  # outcomes are recorded together at least this often
     # A late occurrence counts as a catch-up (and must be inside the hours) beyond this. Below
-    # it, it is only queued behind others at the platform's limit (at 30/s, 5 minutes is 9,000
-    # messages): still sent, even if the queue ran past the end of the person's hours.
+    # it, it is only queued behind others at the platform's limit: still sent, even if the
+    # queue ran past the end of the person's hours.
     catch_up_after: timedelta = timedelta(minutes=5)
-
-
-def occurrence_key(reminder_id: int, moment: datetime) -> str:
-    """Stable id of one occurrence; short enough for Discord's 25-character nonce."""
-    return f"r{reminder_id}-{int(moment.timestamp())}"
-
-
-def choose_text(count: int, last: int, seed: str) -> int:
-    """A text index for this occurrence, never the one used last time."""
-    if count <= 1:
-        return 0
-    choices = [i for i in range(count) if i != last]
-    return random.Random(seed).choice(choices)
-
-
-class Pacer:
-    """Spaces sends to a platform's rates: at most `per_second` sends in any one-second window
-    (so a burst may go at once, then the window must pass) and one send per chat per
-    1/`per_chat_per_second` seconds; a 429 pauses everything for its retry-after.
-
-    Slots are reserved in call order (earliest due first) and never earlier than the slot
-    before, so a send never overtakes one that was due before it.
-    """
-
-    def __init__(self, per_second: float, per_chat_per_second: float, clock: Clock) -> None:
-        size = max(1, int(per_second))
-        self._window_seconds = size / per_second
-        self._window: deque[float] = deque(maxlen=size)  # the last `size` reserved slots
-        self._chat_gap = 1.0 / per_chat_per_second
-        self._clock = clock
-        self._last = 0.0
-        self._chat_next: dict[str, float] = {}
-
-    def reserve(self, chat: str) -> float:
-        """The monotonic moment this chat's next send may go out."""
-        now = self._clock.monotonic()
-        at = max(now, self._last, self._chat_next.get(chat, 0.0))
-        if len(self._window) == self._window.maxlen:
-            at = max(at, self._window[0] + self._window_seconds)
-        self._window.append(at)
-        self._last = at
-        self._chat_next[chat] = at + self._chat_gap
-        if len(self._chat_next) > 10_000:  # forget chats whose slot has passed
-            self._chat_next = {k: v for k, v in self._chat_next.items() if v > now}
-        return at
-
-    def hold_off(self, seconds: float) -> None:
-        self._last = max(self._last, self._clock.monotonic() + seconds)
-
-
-class SendResult(StrEnum):
-    NONE = ""  # not sent (not to be delivered, or settled already)
-    SENT = "sent"
-    GONE = "gone"  # the recipient blocked the bot or left
-    RETRY = "retry"  # a failure worth another try
-    EMPTY = "empty"  # its composer had nothing to post this time
-
-
-@dataclass
-class _Job:
-    row: Reminder
-    schedule: Schedule
-    zone: ZoneInfo
-    occurrence: datetime
-    next_occurrence: datetime | None
-    deliver: bool
-    skip_status: DeliveryStatus | None = DeliveryStatus.SKIPPED
-    delivery_id: int | None = None
-    text_index: int = -1
-    result: SendResult = SendResult.NONE
-    sent_at: datetime | None = None
-    error: str = ""
 
 
 @dataclass
@@ -134,6 +60,16 @@ class DispatchStats:
     sent: int = 0
     skipped: int = 0
     failed: int = 0
+    uncertain: int = 0  # sends found started but unrecorded after a crash, not repeated
+    claims: int = 0
+
+
+@dataclass
+class _Waiting:
+    """Outcomes not yet recorded, and since when the oldest waits."""
+
+    jobs: list[Job] = field(default_factory=list)
+    since: float = 0.0
 
 
 class Dispatcher:
@@ -156,15 +92,25 @@ class Dispatcher:
         self._owner = owner
         self.settings = settings or DispatchSettings()
         limits = outbox.limits
-        self._pacer = Pacer(limits.sends_per_second, limits.sends_per_chat_per_second, clock)
         self._dedup_window = timedelta(seconds=limits.dedup_window)
+        self._queue: FairQueue[Job] = FairQueue(limits)
+        self._capacity = max(1, math.ceil(limits.sends_per_second * self.settings.horizon))
+        self._per_chat = max(1, math.ceil(limits.sends_per_chat_per_second * self.settings.horizon))
+        self._claimed: dict[int, Job] = {}  # by reminder id: queued, in flight, unrecorded
+        self._inflight: set[asyncio.Task[None]] = set()
+        self._semaphore = asyncio.Semaphore(self.settings.concurrency)
+        self._waiting = _Waiting()
+        self._renew_at = 0.0
+        self._look = True  # claim at the next step (woken, or more may be due)
+        self._due_at = 0.0  # the monotonic moment the database said something falls due
+        self._busy_count = 0
         self._wake = asyncio.Event()
         self._stopping = False
         self.stats = DispatchStats()
-        self._batch = max(1, min(self.settings.batch, int(limits.sends_per_second * 60)))
 
     def wake(self) -> None:
         """Something changed (a reminder created, snoozed, resumed): look again now."""
+        self._look = True
         self._wake.set()
 
     def stop(self) -> None:
@@ -172,235 +118,329 @@ class Dispatcher:
         self._wake.set()
 
     async def run(self) -> None:
-        """Until stop(): send what is due, then sleep until the next due time."""
+        """Until stop(): do what is due, then sleep until the next thing to do."""
         failures = 0
         while not self._stopping:
             try:
-                while not self._stopping and await self.run_once():
-                    pass
-                due = await self.next_due()
+                wake_at = await self.step()
                 failures = 0
             except Exception:
                 failures += 1
                 delay = min(60.0, 2.0**failures)
                 log.warning(
-                    "reminder dispatcher: pass failed; again in %.0f s", delay, exc_info=True
+                    "reminder dispatcher: step failed; again in %.0f s", delay, exc_info=True
                 )
-                await sleep_or_wake(self._clock, self._clock.monotonic() + delay, self._wake)
-                continue
-            if self._stopping:
-                break
-            wait = self.settings.max_sleep
-            if due is not None:
-                wait = min(wait, max(0.0, (due - self._clock.now()).total_seconds()))
-            await sleep_or_wake(self._clock, self._clock.monotonic() + wait, self._wake)
+                wake_at = self._clock.monotonic() + delay
+            if not self._stopping:
+                await sleep_or_wake(self._clock, wake_at, self._wake)
+        await self.close()
+
+    async def step(self) -> float:
+        """Do everything due now; return the monotonic moment to look again."""
+        mono = self._clock.monotonic()
+        idle = not self._queue and not self._inflight
+        if self._waiting.jobs and (idle or mono >= self._waiting.since + self.settings.flush_every):
+            await self.flush()
+        if self._claimed and mono >= self._renew_at:
+            await self._renew()
+        busy = self._queue.busy()
+        if len(busy) < self._busy_count:  # a chat's queue emptied: it may have more due
+            self._look = True
+        room = self._capacity - len(self._queue) - len(self._inflight)
+        if room > 0 and not self._stopping and (self._look or mono >= self._due_at):
+            self._look = False
+            if await self._claim(room, busy) == room:
+                self._look = True  # more may be due at once, once there is room
+            else:
+                self._due_at = await self._db_due(self._queue.busy())
+            self._busy_count = len(self._queue.busy())
+        ready = self._queue.take_ready(self._clock.monotonic())
+        if ready:
+            await self._start(ready)
+        return self._next_wake()
+
+    def _next_wake(self) -> float:
+        mono = self._clock.monotonic()
+        moments = [mono + self.settings.max_sleep]
+        if self._capacity > len(self._queue) + len(self._inflight):  # room to claim more
+            moments.append(mono if self._look else self._due_at)
+        if (ready_at := self._queue.next_ready_at()) is not None:
+            moments.append(ready_at)
+        if self._waiting.jobs:
+            moments.append(self._waiting.since + self.settings.flush_every)
+        if self._claimed:
+            moments.append(self._renew_at)
+        return min(moments)
+
+    async def _db_due(self, busy: set[str]) -> float:
+        """The monotonic moment the next reminder falls due here (at most `max_sleep` away:
+        other processes add reminders too)."""
+        async with self._db.transaction() as tx:
+            due = await tx.claims.next_due(self.platform, busy)
+        mono = self._clock.monotonic()
+        latest = mono + self.settings.max_sleep
+        if due is None:
+            return latest
+        return min(latest, mono + max(0.0, (due - self._clock.now()).total_seconds()))
 
     async def next_due(self) -> datetime | None:
         """When the earliest of this platform's reminders is due (None: nothing scheduled)."""
         async with self._db.transaction() as tx:
-            return await tx.reminders.next_due(self.platform)
+            return await tx.claims.next_due(self.platform)
 
-    async def run_once(self) -> int:
-        """Claim and handle one batch of due reminders; returns how many were claimed."""
+    def woken(self) -> bool:
+        """Whether something asked for a look since the last call (simulations use this where
+        `run` would wake up)."""
+        woken = self._wake.is_set()
+        self._wake.clear()
+        return woken
+
+    @property
+    def busy(self) -> bool:
+        """Jobs are queued, in flight or waiting to be recorded."""
+        return bool(self._claimed)
+
+    async def settle(self) -> None:
+        """Wait for the sends in flight (simulations call this between steps)."""
+        while self._inflight:
+            await asyncio.gather(*self._inflight, return_exceptions=True)
+
+    # -- claiming ---------------------------------------------------------------------------
+
+    async def _claim(self, room: int, busy: set[str]) -> int:
         now = self._clock.now()
+        s = self.settings
         async with self._db.transaction() as tx:
-            rows = await tx.reminders.claim(
+            rows = await tx.claims.claim(
                 platform=self.platform,
                 now=now,
-                lease_until=now + self.settings.lease,
-                limit=self._batch,
+                lease_until=now + s.lease,
                 owner=self._owner,
+                limit=room,
+                per_chat=self._per_chat,
+                busy=busy,
             )
             if not rows:
                 return 0
-            quiet = await tx.reminders.quiet_among(
-                {r.user_id for r in rows if r.user_id is not None and r.community_id is None}, now
-            )
-            jobs = [self._plan(row, now, quiet) for row in rows]
-            await self._prepare(tx, jobs, now)
-        deliver = [j for j in jobs if j.deliver]
-        if deliver:
-            semaphore = asyncio.Semaphore(self.settings.concurrency)
-            await asyncio.gather(*(self._send(job, semaphore) for job in deliver))
-        await self._record(jobs)
+            personal = {r.user_id for r in rows if r.user_id is not None and r.community_id is None}
+            quiet = await tx.claims.quiet_among(personal, now)
+            jobs = [
+                plan(r, now, quiet=quiet, grace=s.grace, catch_up_after=s.catch_up_after)
+                for r in rows
+            ]
+            await self._record_claimed(tx, jobs, now)
+        self.stats.claims += 1
+        self._renew_at = self._clock.monotonic() + s.lease.total_seconds() / 3
+        for job in jobs:
+            if job.deliver:
+                self._claimed[job.reminder_id] = job
+                self._queue.add(job.chat_id, job.community, job.occurrence, job)
         return len(rows)
 
-    def _plan(self, row: Reminder, now: datetime, quiet: set[int]) -> _Job:
-        schedule = Schedule.from_json(json.loads(row.schedule))
-        zone = ZoneInfo(row.timezone)
-        occurrence = row.occurrence_at or now
-        latest = latest_at_or_before(schedule, zone, now)
-        if latest is not None and latest > occurrence:
-            occurrence = latest  # several were missed: only the most recent may be caught up
-        following = next_after(schedule, zone, max(now, occurrence))
-        late = now - occurrence
-        deliver = late <= self.settings.grace
-        if late > self.settings.catch_up_after and not schedule.in_window(now, zone):
-            deliver = False
-        if row.user_id in quiet:
-            deliver = False
-        return _Job(row, schedule, zone, occurrence, following, deliver)
-
-    async def _prepare(self, tx: Tx, jobs: list[_Job], now: datetime) -> None:
-        """Write (or find) each job's delivery row, deciding on resends after a crash."""
-        keys = {occurrence_key(job.row.id, job.occurrence): job for job in jobs}
-        existing = await tx.reminders.deliveries_by_key(list(keys))
-        fresh: list[dict[str, object]] = []
-        for key, job in keys.items():
-            found = existing.get(key)
+    async def _record_claimed(self, tx: Tx, jobs: list[Job], now: datetime) -> None:
+        """Each occurrence recorded as `queued` (or skipped); those found half-done after a
+        crash decided (`planning.after_crash`); the ones not to send advanced at once."""
+        existing = await tx.claims.deliveries([job.key for job in jobs])
+        fresh: list[dict[str, Any]] = []
+        skipped, uncertain = [], []
+        for job in jobs:
+            found = existing.get(job.key)
             if found is None:
-                count = self._composers.text_count(job.row.kind)
-                job.text_index = choose_text(count, job.row.last_text_index, key)
-                fresh.append(
-                    {
-                        "reminder_id": job.row.id,
-                        # A community's occurrence is no one person's (see ReminderDelivery).
-                        "user_id": job.row.user_id if job.row.community_id is None else None,
-                        "occurrence_key": key,
-                        "occurrence_at": job.occurrence,
-                        "kind": job.row.kind,
-                        "status": DeliveryStatus.SENDING if job.deliver else job.skip_status,
-                        "attempted_at": now if job.deliver else None,
-                        "text_index": job.text_index,
-                    }
-                )
-                job.skip_status = None
+                count = self._composers.text_count(job.kind)
+                job.text_index = choose_text(count, job.last_text_index, job.key)
+                status = DeliveryStatus.QUEUED if job.deliver else DeliveryStatus.SKIPPED
+                fresh.append(self._delivery_row(job, status))
                 continue
-            job.skip_status = None
-            if not job.deliver or found.status not in (
-                DeliveryStatus.SENDING,
-                DeliveryStatus.RETRYING,
-            ):
-                job.deliver = False  # already settled
-                continue
-            crashed = found.status == DeliveryStatus.SENDING
-            attempted = found.attempted_at or found.occurrence_at
-            if crashed and now - attempted > self._dedup_window:
-                # It may have gone out before a crash, and the platform would not drop a
-                # repeat any more: better missing one than sending it twice.
-                found.status = DeliveryStatus.UNCERTAIN
-                job.deliver = False
-                continue
-            found.status, found.attempted_at = DeliveryStatus.SENDING, now
             job.delivery_id, job.text_index = found.id, found.text_index
-        ids = await tx.reminders.add_deliveries(fresh)
-        for key, job in keys.items():
-            job.delivery_id = ids.get(key, job.delivery_id)
+            keep = after_crash(found, now, self._dedup_window)
+            if keep is DeliveryStatus.UNCERTAIN:
+                uncertain.append(found.id)
+                log.warning(
+                    "reminder %s: a send of %s started before a crash and its outcome is "
+                    "unknown; not repeated (at most once)",
+                    job.reminder_id,
+                    job.key,
+                )
+            if keep is not None:
+                job.deliver = False
+            elif not job.deliver:
+                skipped.append(found.id)
+        ids = await tx.claims.add_deliveries(fresh)
+        await tx.claims.set_status(uncertain, DeliveryStatus.UNCERTAIN)
+        await tx.claims.set_status(skipped, DeliveryStatus.SKIPPED)
+        self.stats.uncertain += len(uncertain)
+        for job in jobs:
+            job.delivery_id = ids.get(job.key, job.delivery_id)
+        done = [job for job in jobs if not job.deliver]
+        self.stats.skipped += len(done) - len(uncertain)
+        await tx.claims.advance([self._advanced(job) for job in done])
+        await tx.claims.unclaim([job.reminder_id for job in done], self._owner)
 
-    def _occurrence(self, job: _Job) -> Occurrence:
-        row = job.row
+    def _delivery_row(self, job: Job, status: DeliveryStatus) -> dict[str, Any]:
+        return {
+            "reminder_id": job.reminder_id,
+            # A community's occurrence is no one person's (see ReminderDelivery).
+            "user_id": job.user_id if job.community_id is None else None,
+            "occurrence_key": job.key,
+            "occurrence_at": job.occurrence,
+            "kind": job.kind,
+            "status": status.value,
+            "text_index": job.text_index,
+        }
+
+    async def _renew(self) -> None:
+        until = self._clock.now() + self.settings.lease
+        async with self._db.transaction() as tx:
+            await tx.claims.renew(list(self._claimed), self._owner, until)
+        self._renew_at = self._clock.monotonic() + self.settings.lease.total_seconds() / 3
+
+    # -- sending ----------------------------------------------------------------------------
+
+    async def _start(self, ready: list[Job]) -> None:
+        """Compose, mark `sending` (durably, together), then start each send."""
+        composed: list[tuple[Job, Reply]] = []
+        for job in ready:
+            try:
+                reply = await self._composers.compose(self._occurrence(job))
+            except Exception as exc:
+                self._finished(job, Result.RETRY, f"composing failed: {exc}")
+                continue
+            if reply is None:
+                self._finished(job, Result.EMPTY)
+            else:
+                composed.append((job, reply))
+        if not composed:
+            return
+        async with self._db.transaction() as tx:
+            ids = [job.delivery_id for job, _ in composed if job.delivery_id is not None]
+            await tx.claims.set_status(ids, DeliveryStatus.SENDING, self._clock.now())
+        for job, reply in composed:
+            task = asyncio.create_task(self._send(job, reply), name=f"send-{job.key}")
+            self._inflight.add(task)
+            task.add_done_callback(self._inflight.discard)
+
+    def _occurrence(self, job: Job) -> Occurrence:
         assert job.delivery_id is not None
         return Occurrence(
-            reminder_id=row.snooze_of or row.id,
+            reminder_id=job.series_id,
             delivery_id=job.delivery_id,
-            kind=row.kind,
+            kind=job.kind,
             text_index=job.text_index,
             schedule=job.schedule,
             zone=job.zone,
-            community_id=row.community_id,
-            words=row.words,
+            community_id=job.community_id,
+            words=job.words,
         )
 
-    async def _send(self, job: _Job, semaphore: asyncio.Semaphore) -> None:
-        row = job.row
-        chat = ChatRef(row.platform, row.chat_id, ChatKind(row.chat_kind))
+    async def _send(self, job: Job, reply: Reply) -> None:
+        chat = ChatRef(self.platform, job.chat_id, job.chat_kind)
         try:
-            composed = await self._composers.compose(self._occurrence(job))
+            async with self._semaphore:
+                await self._outbox.send(chat, reply, key=job.key)
+        except RateLimited as exc:
+            self._queue.hold_off(self._clock.monotonic(), exc.retry_after)
+            job.rate_limited += 1
+            if job.rate_limited > self.settings.max_rate_limit_retries:
+                self._finished(job, Result.RETRY, str(exc))
+                return
+            async with self._db.transaction() as tx:  # certainly not sent: queued again
+                await tx.claims.set_status([job.delivery_id or 0], DeliveryStatus.QUEUED)
+            self._queue.add(job.chat_id, job.community, job.occurrence, job)
+            self._wake.set()
+        except RecipientGone as exc:
+            self._finished(job, Result.GONE, str(exc))
         except Exception as exc:
-            job.result, job.error = SendResult.RETRY, f"composing failed: {exc}"
-            return
-        if composed is None:
-            job.result = SendResult.EMPTY
-            return
-        reply: Reply = composed
-        key = occurrence_key(row.id, job.occurrence)
-        for _ in range(self.settings.max_rate_limit_retries + 1):
-            await self._clock.sleep_until(self._pacer.reserve(f"{chat.kind}:{chat.chat_id}"))
-            async with semaphore:
-                try:
-                    await self._outbox.send(chat, reply, key=key)
-                    job.result, job.sent_at = SendResult.SENT, self._clock.now()
-                    return
-                except RateLimited as exc:
-                    self._pacer.hold_off(exc.retry_after)
-                    job.error = str(exc)
-                except RecipientGone as exc:
-                    job.result, job.error = SendResult.GONE, str(exc)
-                    return
-                except Exception as exc:
-                    job.result, job.error = SendResult.RETRY, f"{type(exc).__name__}: {exc}"
-                    return
-        job.result = SendResult.RETRY
+            self._finished(job, Result.RETRY, f"{type(exc).__name__}: {exc}")
+        else:
+            job.sent_at = self._clock.now()
+            self._finished(job, Result.SENT)
 
-    async def _record(self, jobs: list[_Job]) -> None:
-        """Record every outcome and advance every schedule, in one transaction."""
+    def _finished(self, job: Job, result: Result, error: str = "") -> None:
+        job.result, job.error = result, error
+        if not self._waiting.jobs:
+            self._waiting.since = self._clock.monotonic()
+        self._waiting.jobs.append(job)
+        self._wake.set()  # a chat may be free, and the outcome wants recording
+
+    # -- recording --------------------------------------------------------------------------
+
+    async def flush(self) -> None:
+        """Record every finished send's outcome and its reminder's next step, in one go."""
+        jobs, self._waiting = self._waiting.jobs, _Waiting()
+        if not jobs:
+            return
         now = self._clock.now()
-        gone_chats: set[str] = set()
-        reminders: list[dict[str, Any]] = []
-        deliveries: list[dict[str, Any]] = []
+        settled: list[dict[str, Any]] = []
+        advanced: list[dict[str, Any]] = []
+        gone: set[str] = set()
         for job in jobs:
-            row = job.row
-            change: dict[str, Any] = {
-                "id": row.id,
-                "claimed_by": None,
-                "attempts": 0,
-                "occurrence_at": job.next_occurrence,
-                "next_due_at": job.next_occurrence,
-                "last_text_index": row.last_text_index,
-                "status": ReminderStatus.ACTIVE if job.next_occurrence else ReminderStatus.FINISHED,
-            }
-            outcome: dict[str, Any] | None = None
-            if job.deliver and job.result is SendResult.RETRY:
-                attempts = row.attempts + 1
-                if (
-                    attempts < self.settings.max_attempts
-                    and now - job.occurrence < self.settings.grace
-                ):
-                    change.update(
-                        attempts=attempts,
-                        occurrence_at=job.occurrence,
-                        next_due_at=now + timedelta(seconds=30 * 2 ** (attempts - 1)),
-                        status=ReminderStatus.ACTIVE,
-                    )
-                    outcome = {"status": DeliveryStatus.RETRYING}
-                    log.info("reminder %s: send failed (%s); retrying", row.id, job.error)
-                else:
-                    outcome = {"status": DeliveryStatus.FAILED}
-                    self.stats.failed += 1
-                    log.warning("reminder %s: giving up on this occurrence (%s)", row.id, job.error)
-            elif job.deliver and job.result is SendResult.GONE:
-                outcome = {"status": DeliveryStatus.FAILED}
-                gone_chats.add(row.chat_id)  # every reminder to this chat pauses, below
-                self.stats.failed += 1
-                change = {**change, "occurrence_at": job.occurrence, "next_due_at": None}
-            elif job.deliver and job.result is SendResult.SENT:
-                outcome = {"status": DeliveryStatus.SENT, "sent_at": job.sent_at}
-                change["last_text_index"] = job.text_index
-                self.stats.sent += 1
-            else:
-                if job.result is SendResult.EMPTY:
-                    outcome = {"status": DeliveryStatus.SKIPPED}
-                self.stats.skipped += 1
-            reminders.append(change)
-            if outcome is not None and job.delivery_id is not None:
-                deliveries.append({"id": job.delivery_id, "sent_at": None, **outcome})
+            status, change = self._outcome(job, now)
+            settled.append(
+                {"b_id": job.delivery_id, "status": status.value, "sent_at": job.sent_at}
+            )
+            if job.result is Result.GONE:
+                gone.add(job.chat_id)
+            elif change is not None:
+                advanced.append(change)
         async with self._db.transaction() as tx:
-            current = await tx.reminders.statuses([job.row.id for job in jobs])
-            # Deleted meanwhile: nothing to do. Paused or blocked meanwhile: leave it so.
-            await tx.reminders.update_many(
-                [c for c in reminders if current.get(c["id"]) == ReminderStatus.ACTIVE]
-            )
-            await tx.reminders.update_many(
-                [
-                    {"id": c["id"], "claimed_by": None}
-                    for c in reminders
-                    if c["id"] in current and current[c["id"]] != ReminderStatus.ACTIVE
-                ]
-            )
-            await tx.reminders.update_deliveries(deliveries)
-            for chat_id in gone_chats:
+            await tx.claims.settle(settled)
+            for chat_id in gone:  # every reminder to this chat pauses
                 paused = await tx.reminders.block_chat(self.platform, chat_id)
                 log.info("recipient %s is gone; paused %d reminder(s)", chat_id, paused)
+            await tx.claims.advance(advanced)
+            await tx.claims.unclaim([job.reminder_id for job in jobs], self._owner)
+        for job in jobs:
+            self._claimed.pop(job.reminder_id, None)
+
+    def _outcome(self, job: Job, now: datetime) -> tuple[DeliveryStatus, dict[str, Any] | None]:
+        """The delivery's status, and the reminder's change (None: leave it)."""
+        match job.result:
+            case Result.SENT:
+                self.stats.sent += 1
+                return DeliveryStatus.SENT, self._advanced(job, job.text_index)
+            case Result.EMPTY:
+                self.stats.skipped += 1
+                return DeliveryStatus.SKIPPED, self._advanced(job)
+            case Result.GONE:
+                self.stats.failed += 1
+                return DeliveryStatus.FAILED, None
+        attempts = job.attempts + 1
+        if attempts < self.settings.max_attempts and now - job.occurrence < self.settings.grace:
+            log.info("reminder %s: send failed (%s); retrying", job.reminder_id, job.error)
+            backoff = now + timedelta(seconds=30 * 2 ** (attempts - 1))
+            self._due_at = min(self._due_at, self._clock.monotonic() + (backoff - now).seconds)
+            retry = {**self._advanced(job), "status": ReminderStatus.ACTIVE.value}
+            retry.update(next_due_at=backoff, occurrence_at=job.occurrence, attempts=attempts)
+            return DeliveryStatus.RETRYING, retry
+        self.stats.failed += 1
+        log.warning("reminder %s: giving up on this occurrence (%s)", job.reminder_id, job.error)
+        return DeliveryStatus.FAILED, self._advanced(job)
+
+    def _advanced(self, job: Job, text_index: int | None = None) -> dict[str, Any]:
+        following = job.following
+        status = ReminderStatus.ACTIVE if following else ReminderStatus.FINISHED
+        return {
+            "b_id": job.reminder_id,
+            "b_owner": self._owner,
+            "status": status.value,
+            "next_due_at": following,
+            "occurrence_at": following,
+            "attempts": 0,
+            "last_text_index": job.last_text_index if text_index is None else text_index,
+        }
+
+    async def close(self) -> None:
+        """At shutdown: finish the sends in flight, record them, and let go of the rest (due
+        again at once, for the next process to send)."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.settle(), timeout=30)
+        await self.flush()
+        waiting = [job.reminder_id for job in self._queue.drain()]
+        if waiting:
+            async with self._db.transaction() as tx:
+                await tx.claims.unclaim(waiting, self._owner, due_again=True)
+            for reminder_id in waiting:
+                self._claimed.pop(reminder_id, None)
 
 
 class Dispatchers:
@@ -450,6 +490,6 @@ class Dispatchers:
             dispatcher.stop()
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait_for(task, timeout=30)
+                await asyncio.wait_for(task, timeout=60)
         self._tasks.clear()
         self.running.clear()

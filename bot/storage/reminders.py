@@ -22,6 +22,7 @@ class ReminderStatus(StrEnum):
 
 
 class DeliveryStatus(StrEnum):
+    QUEUED = "queued"  # claimed, not started: safe to send after a crash
     SENDING = "sending"  # the send is under way; if this survives a crash, the outcome is unknown
     SENT = "sent"
     RETRYING = "retrying"  # known not delivered; will be tried again

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.storage.claims import Claims
 from bot.storage.holds import Holds
 from bot.storage.ownership import Ownership
 from bot.storage.personal import Personal
@@ -25,6 +26,7 @@ class Tx:
         self.tips = Tips(session)
         self.personal = Personal(session)
         self.ownership = Ownership(session)
+        self.claims = Claims(session)
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Run `callback` once this transaction has committed (never if it rolls back)."""
