@@ -14,8 +14,8 @@ from pathlib import Path
 import yaml
 from sqlalchemy import select
 
-from adapters.discord_bot import DiscordAdapter
-from adapters.telegram import TelegramAdapter
+from adapters.discord.app import DiscordApp
+from adapters.telegram.app import TelegramApp
 from bot.content import ContentLibrary, load_content
 from bot.core import Knotbot
 from bot.messages import ChatRef, UserRef
@@ -51,10 +51,10 @@ async def checked_telegram() -> AsyncIterator[TelegramStandIn]:
 @asynccontextmanager
 async def telegram_adapter(
     tg: TelegramStandIn, core: Knotbot, limits: PlatformLimits | None = None
-) -> AsyncIterator[TelegramAdapter]:
+) -> AsyncIterator[TelegramApp]:
     """The real python-telegram-bot Application, polling the stand-in, around `core`."""
     extra = {"limits": limits} if limits else {}
-    adapter = TelegramAdapter(
+    adapter = TelegramApp(
         core, token=tg.token, base_url=tg.base_url, base_file_url=tg.base_file_url, **extra
     )
     await adapter.start()
@@ -76,10 +76,10 @@ def discord_settings(api: DiscordStandIn, **overrides: object) -> Settings:
 @asynccontextmanager
 async def discord_adapter(
     bot: Knotbot, limits: PlatformLimits | None = None
-) -> AsyncIterator[DiscordAdapter]:
+) -> AsyncIterator[DiscordApp]:
     """The real discord.py client, connected to the stand-in, around `bot`."""
     extra = {"limits": limits} if limits else {}
-    adapter = DiscordAdapter(bot, bot.services.settings, guild_ready_timeout=0.05, **extra)
+    adapter = DiscordApp(bot, bot.services.settings, guild_ready_timeout=0.05, **extra)
     try:
         await asyncio.wait_for(adapter.start(), 10)
         yield adapter

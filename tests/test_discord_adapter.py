@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 
 from adapters.discord.delivery import Handle
-from adapters.discord_bot import DiscordAdapter, run_discord
+from adapters.discord.app import DiscordApp as DiscordAdapter
+from adapters.discord.app import run as run_discord
 from bot.content import ContentLibrary, load_content
 from bot.core import Knotbot
 from bot.messages import (
@@ -186,7 +187,7 @@ async def start_hold(
 
 async def holding(adapter: DiscordAdapter) -> None:
     """The core counts a hold as running once its first frame is out and stored."""
-    await eventually(lambda: bool(adapter.bot.services.holds.active))
+    await eventually(lambda: bool(adapter._core.services.holds.active))
 
 
 def phases(frames: list[str]) -> list[str]:
@@ -238,7 +239,7 @@ async def test_commands_are_synced_globally_at_start(
     discord_api: DiscordStandIn, adapter: DiscordAdapter
 ) -> None:
     put = await discord_api.wait_for("PUT", rf"/applications/{discord_api.app_id}/commands")
-    assert sorted(c["name"] for c in put.json) == sorted(c.name for c in adapter.bot.commands)
+    assert sorted(c["name"] for c in put.json) == sorted(c.name for c in adapter._core.commands)
     knot = discord_api.command("knot")
     assert knot is not None
     (area,) = knot["options"]
@@ -493,7 +494,7 @@ async def test_start_hold_runs_a_full_hold_as_edits_of_one_message(
     assert hold.components == []  # no Pause/Stop on a finished hold
     assert not discord_api.calls_matching("PATCH", r"/channels/.*")
     assert all(e.json["allowed_mentions"] == {"parse": []} for e in edits)
-    history = await hold_history(holds_adapter.bot)
+    history = await hold_history(holds_adapter._core)
     assert [(h.status, h.rounds_done) for h in history] == [("completed", 2)]
 
 
@@ -507,7 +508,7 @@ async def test_stop_button_stops_the_hold_at_once(
     assert acknowledged.json["type"] == 6  # a silent "deferred update": no "interaction failed"
     await eventually(lambda: "Stopped after 0 of 2 rounds" in shown(hold), within=3)
     assert hold.components == []
-    history = await hold_history(holds_adapter.bot)
+    history = await hold_history(holds_adapter._core)
     assert [h.status for h in history] == ["stopped"]
 
 
@@ -587,7 +588,7 @@ async def test_graceful_stop_marks_a_running_hold_interrupted_and_says_so(
     assert hold.components == []
     last = discord_api.calls_matching("PATCH", rf"/webhooks/\d+/{re.escape(press.token)}/.+")[-1]
     assert last.status == 200
-    history = await hold_history(holds_adapter.bot)
+    history = await hold_history(holds_adapter._core)
     assert [h.status for h in history] == ["interrupted"]
 
 

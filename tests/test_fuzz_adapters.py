@@ -27,8 +27,8 @@ from typing import Any
 import pytest
 from telegram import Update
 
-from adapters.discord_bot import DiscordAdapter
-from adapters.telegram import TelegramAdapter
+from adapters.discord.app import DiscordApp as DiscordAdapter
+from adapters.telegram.app import TelegramApp as TelegramAdapter
 from bot.content import ContentLibrary
 from bot.core import Knotbot
 from bot.storage import Database

@@ -18,15 +18,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from adapters.telegram import (
-    LIMITS,
-    TelegramAdapter,
-    TelegramReplier,
-    TokenRejected,
-    WebhookConfig,
-    run_telegram,
-)
-from adapters.telegram.adapter import ALLOWED_UPDATES
+from adapters.errors import TokenRejected
+from adapters.telegram.app import ALLOWED_UPDATES, LIMITS, WebhookConfig
+from adapters.telegram.app import TelegramApp as TelegramAdapter
+from adapters.telegram.app import run as run_telegram
+from adapters.telegram.replier import TelegramReplier
 from bot.content import ContentLibrary, load_content
 from bot.core import Knotbot
 from bot.messages import (
