@@ -123,7 +123,7 @@ class DiscordApp:
                 await self._core.shutdown()
         finally:
             self._live.clear()
-            await self.client.close()
+            await self.client.disconnect()
             if self._task is not None:
                 await asyncio.wait({self._task}, timeout=DISCONNECT_TIMEOUT)
                 if self._task.done() and not self._task.cancelled() and self._task.exception():
@@ -156,6 +156,19 @@ class _Client(discord.AutoShardedClient):
             shard_ids=settings.shard_ids,
         )
         self._app = app
+        self._connecting = False
+
+    async def connect(self, *, reconnect: bool = True) -> None:
+        self._connecting = True
+        await super().connect(reconnect=reconnect)
+
+    async def disconnect(self) -> None:
+        """Close the connection, or only the HTTP session when login failed before connecting
+        (discord.py's AutoShardedClient.close needs state that `connect` creates)."""
+        if self._connecting:
+            await self.close()
+        else:
+            await self.http.close()
 
     async def setup_hook(self) -> None:
         """discord.py's hook between logging in and connecting to the gateway."""
