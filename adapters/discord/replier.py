@@ -78,10 +78,12 @@ class InteractionReplier:
         return self._chat.is_community and reply.private and reply.live_for <= LIVE_TOKEN_BUDGET
 
     async def reply(self, reply: Reply) -> MessageRef:
+        """The interaction's response (or a follow-up once it has one); private in a server."""
         async with self._lock:
             return await self._send(reply)
 
     async def update(self, reply: Reply) -> MessageRef:
+        """In place of the pressed message ("update message"); anew for a slash command."""
         source = self._interaction.message
         if not self._is_press or source is None:
             return await self.reply(reply)
@@ -104,6 +106,7 @@ class InteractionReplier:
             return ref
 
     async def notice(self, text: str) -> None:
+        """An ephemeral message only the person who acted sees."""
         async with self._lock:
             kwargs: dict[str, Any] = {
                 "content": render.escape(text)[: render.CONTENT_LIMIT] or render.EMPTY,

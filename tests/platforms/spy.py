@@ -8,6 +8,7 @@ edit in the core never breaks an adapter test.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -67,6 +68,27 @@ def spy_on(core: Knotbot) -> CoreSpy:
     core.handle = handling  # type: ignore[method-assign]
     core.start = starting  # type: ignore[method-assign]
     return spy
+
+
+def started_first(core: Knotbot, start_takes: float = 0.3) -> list[bool]:
+    """Make the core's start slow (restart fix-ups on a slow database); the list says, for each
+    event the core handles from now on, whether its start had finished by then."""
+    started: list[bool] = []
+    after_start: list[bool] = []
+    start, handle = core.start, core.handle
+
+    async def slow_start(platform: str, outbox: Outbox) -> None:
+        await asyncio.sleep(start_takes)
+        await start(platform, outbox)
+        started.append(True)
+
+    async def handling(event: Incoming, replier: Replier) -> object:
+        after_start.append(bool(started))
+        return await handle(event, replier)
+
+    core.start = slow_start  # type: ignore[method-assign]
+    core.handle = handling  # type: ignore[method-assign]
+    return after_start
 
 
 def undecodable(ids: list[str]) -> list[str]:

@@ -16,8 +16,6 @@ from adapters.discord.app import run as run_discord
 from adapters.errors import TokenRejected
 from bot.commands.spec import ArgSpec
 from bot.core import Knotbot
-from bot.messages import Incoming
-from bot.outbox import Outbox, Replier
 from tests.conftest import make_settings
 from tests.platforms.discord_user import (
     GUILD_ID,
@@ -28,7 +26,7 @@ from tests.platforms.discord_user import (
     shown,
     slash,
 )
-from tests.platforms.spy import spy_on
+from tests.platforms.spy import spy_on, started_first
 from tests.standins.discord_api import DiscordStandIn
 
 
@@ -97,20 +95,7 @@ async def test_a_process_running_one_shard_of_two_identifies_as_that_shard(
 async def test_the_core_has_started_before_any_interaction_reaches_it(
     discord_api: DiscordStandIn, core: Knotbot
 ) -> None:
-    started: list[bool] = []
-    handled_after_start: list[bool] = []
-    start, handle = core.start, core.handle
-
-    async def slow_start(platform: str, outbox: Outbox) -> None:
-        await asyncio.sleep(0.3)  # restart fix-ups on a slow database
-        await start(platform, outbox)
-        started.append(True)
-
-    async def handling(event: Incoming, replier: Replier) -> object:
-        handled_after_start.append(bool(started))
-        return await handle(event, replier)
-
-    core.start, core.handle = slow_start, handling  # type: ignore[method-assign]
+    handled_after_start = started_first(core)
     app = DiscordApp(core, settings_for(discord_api), guild_ready_timeout=5.0)
     starting = asyncio.create_task(app.start())
     try:

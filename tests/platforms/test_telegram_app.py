@@ -18,10 +18,10 @@ from adapters.telegram.app import run as run_telegram
 from adapters.telegram.ordering import ChatOrderedUpdates
 from bot.core import Knotbot
 from bot.messages import Incoming, Reply, text
-from bot.outbox import Outbox, RecipientGone, Replier
+from bot.outbox import RecipientGone, Replier
 from tests.conftest import make_settings
 from tests.helpers import eventually
-from tests.platforms.spy import spy_on
+from tests.platforms.spy import spy_on, started_first
 from tests.platforms.telegram_user import GROUP, USER, as_sent, ask, command, private, running
 from tests.standins.telegram_api import ApiCall, TelegramStandIn
 
@@ -63,20 +63,7 @@ async def test_command_menu_is_the_cores_command_table(tg: TelegramStandIn, core
 async def test_no_update_is_handled_before_the_core_has_started(
     tg: TelegramStandIn, core: Knotbot
 ) -> None:
-    started: list[bool] = []
-    handled_after_start: list[bool] = []
-    start, handle = core.start, core.handle
-
-    async def slow_start(platform: str, outbox: Outbox) -> None:
-        await asyncio.sleep(0.3)  # restart fix-ups on a slow database
-        await start(platform, outbox)
-        started.append(True)
-
-    async def handling(event: Incoming, replier: Replier) -> object:
-        handled_after_start.append(bool(started))
-        return await handle(event, replier)
-
-    core.start, core.handle = slow_start, handling  # type: ignore[method-assign]
+    handled_after_start = started_first(core)
     tg.push_text(USER, USER, "/help")  # waiting before the bot even connects
     async with running(tg, core):
         await tg.wait_for("sendMessage")
