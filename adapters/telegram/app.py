@@ -33,8 +33,8 @@ from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
-# Telegram: about 1 message/s per chat, 30/s overall; edits share that budget, and bots that
-# edited faster than every few seconds were told to wait minutes (see PLATFORM_NOTES.md).
+# Telegram: about 1 message/s per chat, 30/s overall; edits share that budget (about 20 edits a
+# minute per chat), and bots that edited faster were told to wait about four minutes.
 LIMITS = PlatformLimits(min_edit_interval=3.0, sends_per_second=30.0, sends_per_chat_per_second=1.0)
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 MAX_CONCURRENT_UPDATES = 256
