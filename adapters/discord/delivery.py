@@ -146,11 +146,11 @@ def nonce(key: str, index: int) -> str:
 
 
 class LiveInteractions:
-    """The interactions knotbot answered whose tokens still work, by token.
+    """Interactions whose answer the core goes on editing (a hold's countdown), by token.
 
     Discord edits an interaction's first answer as `@original`; discord.py reaches that
     endpoint through the `Interaction` object only, so the replier leaves it here and the
-    outbox finds it by the token in a message's `Handle`. Entries go after 15 minutes.
+    outbox finds it by the token in a message's `Handle`. Entries go once the token expires.
     """
 
     def __init__(self) -> None:

@@ -80,13 +80,26 @@ class InteractionReplier:
     async def reply(self, reply: Reply) -> MessageRef:
         """The interaction's response (or a follow-up once it has one); private in a server."""
         async with self._lock:
-            return await self._send(reply)
+            ref = await self._send(reply)
+        self._keep_if_live(reply)
+        return ref
 
     async def update(self, reply: Reply) -> MessageRef:
         """In place of the pressed message ("update message"); anew for a slash command."""
         source = self._interaction.message
         if not self._is_press or source is None:
             return await self.reply(reply)
+        ref = await self._update(reply, source)
+        self._keep_if_live(reply)
+        return ref
+
+    def _keep_if_live(self, reply: Reply) -> None:
+        """A message the core will go on editing (a hold's): the outbox needs the interaction
+        to edit it as `@original`."""
+        if reply.live_for > 0:
+            self._live.add(self._interaction)
+
+    async def _update(self, reply: Reply, source: discord.Message) -> MessageRef:
         async with self._lock:
             response = self._interaction.response
             first, *rest = render.layout(reply)
@@ -189,7 +202,6 @@ class InteractionReplier:
 
     def _ref(self, message_id: int, *, ephemeral: bool, original: bool) -> MessageRef:
         interaction = self._interaction
-        self._live.add(interaction)
         handle = Handle(
             app_id=interaction.application_id,
             token=interaction.token,

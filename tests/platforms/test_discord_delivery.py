@@ -5,8 +5,12 @@ read as a recipient who is gone, and long replies split at block boundaries.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+
 import pytest
 
+from adapters.discord.delivery import LiveInteractions
 from bot.actions import ReminderDone, SnoozeReminder, StopReminder, button, decode
 from bot.core import Knotbot
 from bot.messages import (
@@ -119,3 +123,13 @@ async def test_a_long_reply_is_split_at_block_boundaries_with_buttons_last(
     assert all(d.startswith("**Part ") for d in descriptions)  # split before a heading
     assert "**Part 11**" in descriptions[-1]
     assert [m.custom_ids() for m in posted] == [[], ["help"]]
+
+
+def test_interactions_kept_for_later_edits_are_forgotten_when_their_token_expires() -> None:
+    live = LiveInteractions()
+    now = datetime.now(UTC)
+    expired = SimpleNamespace(token="old", created_at=now - timedelta(minutes=16))
+    fresh = SimpleNamespace(token="new", created_at=now - timedelta(minutes=1))
+    live.add(expired)  # type: ignore[arg-type]
+    live.add(fresh)  # type: ignore[arg-type]
+    assert live.get("old") is None and live.get("new") is fresh

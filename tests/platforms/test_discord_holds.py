@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -204,15 +205,16 @@ async def test_graceful_stop_marks_a_running_hold_interrupted_and_says_so(
 async def test_a_message_a_press_updated_in_place_is_edited_later_as_the_original(
     discord_api: DiscordStandIn, core: Knotbot
 ) -> None:
-    """What every menu button does: the pressed message becomes the answer, and the outbox
-    can change it later through the press's token."""
+    """The pressed message becomes the answer; one the core says it will go on editing
+    (`live_for`, like a hold's) the outbox changes later through the press's token."""
     updated: list[MessageRef] = []
     handle = core.handle
 
     async def in_place(event: Incoming, replier: Replier) -> object:
         if not isinstance(event, ButtonPress):
             return await handle(event, replier)
-        updated.append(await replier.update(ReplyBuilder().add(text("You chose it")).build()))
+        chosen = replace(ReplyBuilder().add(text("You chose it")).build(), live_for=60.0)
+        updated.append(await replier.update(chosen))
         return None
 
     core.handle = in_place  # type: ignore[method-assign]
