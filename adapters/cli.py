@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
-# Each platform adapter exposes one of these: run until `stop` is set, then return.
+# Each platform's app module has one (`adapters.<platform>.app.run`): start the core once
+# connected, run until `stop` is set, shut the core down, disconnect, return.
 AdapterMain = Callable[["Knotbot", Settings, asyncio.Event], Awaitable[None]]
 
 
@@ -160,13 +161,13 @@ async def _open(settings: Settings, db_attempts: int = 1) -> Knotbot | None:
 async def _console(settings: Settings, name: str | None) -> int:
     from adapters.console import run_console
 
-    bot = await _open(settings)
-    if bot is None:
+    core = await _open(settings)
+    if core is None:
         return EXIT_FAIL
     try:
-        await run_console(bot, name)
+        await run_console(core, name)  # starts and shuts down the core itself
     finally:
-        await bot.services.db.close()
+        await core.services.db.close()
     return EXIT_OK
 
 
@@ -181,9 +182,9 @@ def _run_platform(settings: Settings, platform: str) -> int:
         return EXIT_USAGE
     try:
         if platform == "telegram":
-            from adapters.telegram_bot import run_telegram as run_adapter
+            from adapters.telegram.app import run as run_adapter
         else:
-            from adapters.discord_bot import run_discord as run_adapter
+            from adapters.discord.app import run as run_adapter
     except ImportError as exc:
         print(
             f"knotbot: the {platform} adapter needs its library: pip install 'knotbot[{platform}]'"
@@ -195,9 +196,10 @@ def _run_platform(settings: Settings, platform: str) -> int:
 
 
 async def _serve(settings: Settings, run_adapter: AdapterMain) -> int:
-    """Run an adapter until SIGINT/SIGTERM, then let it shut down gracefully."""
-    bot = await _open(settings, db_attempts=settings.db_connect_attempts)
-    if bot is None:
+    """Run an adapter until SIGINT/SIGTERM. The adapter starts the core once connected and
+    shuts it down before it disconnects; the database is closed here, after it."""
+    core = await _open(settings, db_attempts=settings.db_connect_attempts)
+    if core is None:
         return EXIT_FAIL
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -205,15 +207,14 @@ async def _serve(settings: Settings, run_adapter: AdapterMain) -> int:
         with contextlib.suppress(NotImplementedError):  # not on Windows
             loop.add_signal_handler(sig, stop.set)
     with contextlib.suppress(NotImplementedError, AttributeError):  # SIGHUP: reload content
-        loop.add_signal_handler(signal.SIGHUP, bot.reload_content, settings.content_dir)
+        loop.add_signal_handler(signal.SIGHUP, core.reload_content, settings.content_dir)
     try:
-        await run_adapter(bot, settings, stop)
+        await run_adapter(core, settings, stop)
     except TokenRejected as exc:
         print(f"knotbot: {exc}; check the token (see README).", file=sys.stderr)
         return EXIT_USAGE
     finally:
-        await bot.shutdown()
-        await bot.services.db.close()
+        await core.services.db.close()
     return EXIT_OK
 
 

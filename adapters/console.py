@@ -81,6 +81,8 @@ class ConsoleScreen:
 
 
 class ConsoleReplier:
+    """Answers one line typed (the console has one screen, so one replier serves them all)."""
+
     def __init__(self, screen: ConsoleScreen) -> None:
         self._screen = screen
 
@@ -94,25 +96,34 @@ class ConsoleReplier:
     async def update(self, reply: Reply) -> MessageRef:
         return self._screen.show(reply)
 
-    async def edit(self, message: MessageRef, reply: Reply) -> None:
-        self._screen.replace(message, reply)
-
     async def notice(self, text: str) -> None:
         self._screen.line(f"({text})")
 
 
-class ConsoleOutbox(ConsoleReplier):
-    """Reminders and other unprompted messages land on the same screen."""
+class ConsoleOutbox:
+    """Hold frames rewrite their message; reminders land on the same screen."""
+
+    def __init__(self, screen: ConsoleScreen) -> None:
+        self._screen = screen
+
+    @property
+    def limits(self) -> PlatformLimits:
+        return LIMITS
 
     async def send(self, chat: ChatRef, reply: Reply, *, key: str | None = None) -> MessageRef:
         return self._screen.show(reply)
 
+    async def edit(self, message: MessageRef, reply: Reply) -> None:
+        self._screen.replace(message, reply)
+
 
 class Console:
+    """The terminal as a platform: lines typed become events; it starts and stops the core."""
+
     def __init__(
-        self, bot: Knotbot, *, stdin: TextIO, stdout: TextIO, user_name: str | None = None
+        self, core: Knotbot, *, stdin: TextIO, stdout: TextIO, user_name: str | None = None
     ) -> None:
-        self._bot = bot
+        self._core = core
         self._stdin = stdin
         self._live = stdout.isatty()
         self.screen = ConsoleScreen(stdout, live=self._live)
@@ -123,7 +134,7 @@ class Console:
 
     async def run(self) -> None:
         """Read lines until EOF or /quit; then let running holds finish and shut down."""
-        await self._bot.start(PLATFORM, ConsoleOutbox(self.screen))
+        await self._core.start(PLATFORM, ConsoleOutbox(self.screen))
         if self._live:
             self.screen.line(
                 "knotbot console. Type /help, a number to press a button, /quit to leave."
@@ -140,14 +151,14 @@ class Console:
                 if text in ("/quit", "/exit"):
                     break
                 if text == "/reload":  # the console's user runs the bot: an operator command
-                    problem = self._bot.reload_content(self._bot.services.settings.content_dir)
+                    problem = self._core.reload_content(self._core.services.settings.content_dir)
                     self.screen.line(problem.report() if problem else "(Content reloaded.)")
                     continue
                 event = self.to_event(text)
                 if event is not None:
-                    await self._bot.handle(event, self._replier)
+                    await self._core.handle(event, self._replier)
         finally:
-            await self._bot.shutdown()
+            await self._core.shutdown()
 
     def to_event(self, text: str) -> Command | ButtonPress | None:
         if not text:
@@ -165,7 +176,7 @@ class Console:
         return Command(self.chat, self.user, "", text)
 
     async def _wait_for_holds(self) -> None:
-        holds = self._bot.services.holds
+        holds = self._core.services.holds
         while holds.active:
             await asyncio.gather(*(h.task for h in holds.active), return_exceptions=True)
 
@@ -191,5 +202,6 @@ def _read_lines(stream: TextIO) -> asyncio.Queue[str | None]:
     return queue
 
 
-async def run_console(bot: Knotbot, user_name: str | None = None) -> None:
-    await Console(bot, stdin=sys.stdin, stdout=sys.stdout, user_name=user_name).run()
+async def run_console(core: Knotbot, user_name: str | None = None) -> None:
+    """Talk to `core` on this terminal until EOF or /quit."""
+    await Console(core, stdin=sys.stdin, stdout=sys.stdout, user_name=user_name).run()

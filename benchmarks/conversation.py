@@ -337,9 +337,6 @@ class MemoryReplier:
     async def update(self, reply: Reply) -> MessageRef:
         return await self.reply(reply)
 
-    async def edit(self, message: MessageRef, reply: Reply) -> None:
-        return None
-
     async def notice(self, text: str) -> None:
         self.notices.append(text)
 

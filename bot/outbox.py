@@ -59,11 +59,14 @@ class Outbox(Protocol):
         """
         ...
 
-    async def edit(self, message: MessageRef, reply: Reply) -> None: ...
+    async def edit(self, message: MessageRef, reply: Reply) -> None:
+        """Change a message sent earlier (by a replier or by this outbox), by reference."""
+        ...
 
 
 class Replier(Protocol):
-    """Answers one incoming event, then edits what it sent (a hold's live message)."""
+    """Answers one incoming event, and only that: it lives as long as the event is handled.
+    Anything later (a hold's frames, a reminder) goes through the platform's `Outbox`."""
 
     @property
     def limits(self) -> PlatformLimits: ...
@@ -75,8 +78,6 @@ class Replier(Protocol):
     async def update(self, reply: Reply) -> MessageRef:
         """Replace the message whose button was pressed (or answer anew if there is none)."""
         ...
-
-    async def edit(self, message: MessageRef, reply: Reply) -> None: ...
 
     async def notice(self, text: str) -> None:
         """A short note only the person who acted sees (a toast, an ephemeral message)."""

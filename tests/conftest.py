@@ -7,6 +7,7 @@ import os
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -17,6 +18,9 @@ from bot.core import Knotbot
 from bot.settings import SHIPPED_CONTENT, Settings
 from bot.storage import Database
 from tests.helpers import PLATFORM, RecordingOutbox
+
+if TYPE_CHECKING:
+    from tests.fuzzing import World
 
 PG_ENV = "KNOTBOT_TEST_DATABASE_URL"
 
@@ -131,3 +135,11 @@ async def bot(
     knotbot.services.holds.attach(PLATFORM, platform)
     yield knotbot
     await knotbot.shutdown()
+
+
+@pytest.fixture
+def world(content: ContentLibrary, db: Database) -> World:
+    """The fuzz tests' shared content and database (see tests/test_fuzz_core.py)."""
+    from tests.fuzzing import World  # it needs make_settings from here
+
+    return World(content, db)

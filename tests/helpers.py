@@ -54,6 +54,20 @@ def press(
     return ButtonPress(chat or private_chat(who.user_id), who, data, message)
 
 
+async def say(
+    bot: Knotbot,
+    clock: Clock,
+    text: str,
+    *,
+    who: UserRef | None = None,
+    chat: ChatRef | None = None,
+) -> RecordingReplier:
+    """Say `text` (a command, or free text) to the core; what it answered."""
+    replier = RecordingReplier(clock)
+    await bot.handle(command(text, who=who, chat=chat), replier)
+    return replier
+
+
 @dataclass
 class Sent:
     ref: MessageRef

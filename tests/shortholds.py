@@ -7,6 +7,11 @@ from pathlib import Path
 
 import yaml
 
+from bot.outbox import PlatformLimits
+
+# Holds of one-second phases need an edit cadence below a second to show every phase.
+QUICK = PlatformLimits(min_edit_interval=0.5, sends_per_second=50.0, sends_per_chat_per_second=1.0)
+
 
 def write_short_content(source: Path, target: Path, *, press: int = 2, rounds: int = 2) -> Path:
     """Copy `source` to `target` with every hold shortened to 1 s phases and `press` s presses."""

@@ -1,15 +1,15 @@
-"""Where knotbot's messages go on Discord: interaction replies, edits, and the outbox.
+"""Where knotbot's messages go on Discord: sending and editing, and the outbox.
 
 Discord gives each interaction a token that answers it (within 3 s), sends follow-ups and
 edits those messages for 15 minutes; ephemeral messages can only ever be edited with it.
 After that a message can still be edited through its channel, with the bot's own
 permissions, if it is not ephemeral. A `MessageRef` carries what both ways need (`Handle`,
-in `extra`), so a message can be fixed up after a restart too.
+in `extra`), so the outbox can edit a message a replier sent (a hold's countdown), and fix it
+up after a restart too. Discord's answers are read as the core's errors by `to_delivery_error`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import hashlib
 import json
@@ -18,7 +18,7 @@ import time
 from collections.abc import Awaitable
 from dataclasses import asdict, dataclass
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import aiohttp
 import discord
@@ -40,21 +40,12 @@ PLATFORM = "discord"
 TOKEN_LIFETIME = 15 * 60.0
 # Use an interaction token for edits only while it has this much life left; then the channel.
 TOKEN_MARGIN = 60.0
-# A message the core will edit for longer than this is sent non-ephemerally (see `_ephemeral`).
-LIVE_TOKEN_BUDGET = 13 * 60.0
-# Discord drops an interaction that is not acknowledged within 3 s; defer a bit before that.
-DEFER_AFTER = 2.0
 NONCE_LIMIT = 25
 
 # Forbidden 50007: the user's DMs are closed; unknown user / channel; 50033: invalid recipient.
 _RECIPIENT_GONE_CODES = {50007, 10013, 10003, 50033}
 # The interaction token no longer works (expired or unknown): edit through the channel instead.
 _TOKEN_GONE_CODES = {10015, 50027, 10062}
-
-_UPDATES = (
-    discord.InteractionResponseType.deferred_message_update,
-    discord.InteractionResponseType.message_update,
-)
 
 T = TypeVar("T")
 
@@ -100,7 +91,7 @@ class Doing(StrEnum):
     EDIT = "edit"  # changing a message that exists
 
 
-def delivery_error(exc: BaseException, doing: Doing) -> DeliveryError | None:
+def to_delivery_error(exc: BaseException, doing: Doing) -> DeliveryError | None:
     """Discord's answer as the core's error, or None for a bug that should surface as is."""
     if isinstance(exc, DeliveryError):
         return exc
@@ -127,7 +118,7 @@ async def translated(call: Awaitable[T], doing: Doing) -> T:
     try:
         return await call
     except Exception as exc:
-        error = delivery_error(exc, doing)
+        error = to_delivery_error(exc, doing)
         if error is None or error is exc:
             raise
         raise error from exc
@@ -154,17 +145,40 @@ def nonce(key: str, index: int) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()[:NONCE_LIMIT]
 
 
+class LiveInteractions:
+    """Interactions whose answer the core goes on editing (a hold's countdown), by token.
+
+    Discord edits an interaction's first answer as `@original`; discord.py reaches that
+    endpoint through the `Interaction` object only, so the replier leaves it here and the
+    outbox finds it by the token in a message's `Handle`. Entries go once the token expires.
+    """
+
+    def __init__(self) -> None:
+        self._by_token: dict[str, discord.Interaction] = {}  # oldest first
+
+    def add(self, interaction: discord.Interaction) -> None:
+        now = time.time()
+        while self._by_token:  # forget the expired ones, oldest first
+            oldest = next(iter(self._by_token.values()))
+            if oldest.created_at.timestamp() + TOKEN_LIFETIME > now:
+                break
+            del self._by_token[oldest.token]
+        self._by_token.setdefault(interaction.token, interaction)
+
+    def get(self, token: str) -> discord.Interaction | None:
+        return self._by_token.get(token)
+
+    def clear(self) -> None:
+        self._by_token.clear()
+
+
 async def edit_message(
-    client: discord.Client,
-    ref: MessageRef,
-    reply: Reply,
-    *,
-    interaction: discord.Interaction | None = None,
+    client: discord.Client, live: LiveInteractions, ref: MessageRef, reply: Reply
 ) -> None:
     """Edit with the interaction token while it lasts, else through the channel.
 
-    `interaction`, when it is the one that sent the message, edits `@original` through it;
-    otherwise (after a restart) the token from the ref is used as a webhook.
+    The first answer of an interaction is edited as `@original` while its interaction is at
+    hand; a follow-up, or any message after a restart, by its id with the token as a webhook.
     """
     handle = Handle.from_extra(ref.extra)
     message = render.single(reply)
@@ -174,19 +188,17 @@ async def edit_message(
     except ValueError:
         raise MessageGone(f"not a Discord message: {ref.chat_id}/{ref.message_id}") from None
     if handle.token and handle.app_id and handle.token_usable(time.time()):
+        interaction = live.get(handle.token) if handle.original else None
         try:
-            if interaction is not None and interaction.token == handle.token:
-                if handle.original:
-                    await interaction.edit_original_response(**message.edit_kwargs())
-                else:
-                    await interaction.followup.edit_message(message_id, **message.edit_kwargs())
+            if interaction is not None:
+                await interaction.edit_original_response(**message.edit_kwargs())
             else:
                 webhook = discord.Webhook.partial(handle.app_id, handle.token, client=client)
                 await webhook.edit_message(message_id, **message.edit_kwargs())
             return
         except Exception as exc:
             if not _token_gone(exc):
-                error = delivery_error(exc, Doing.EDIT)
+                error = to_delivery_error(exc, Doing.EDIT)
                 if error is None:
                     raise
                 raise error from exc
@@ -199,193 +211,16 @@ async def edit_message(
     await translated(partial.edit(**message.edit_kwargs()), Doing.EDIT)
 
 
-class InteractionReplier:
-    """The core's `Replier` for one interaction (a slash command or a button press).
-
-    A lock orders everything that answers the interaction, so the 2-second deferral and the
-    core's own answer never race each other.
-    """
+class DiscordOutbox:
+    """The core's `Outbox` on Discord: hold frames, reminders, tips of the day, and fixing up
+    messages after a restart, by chat and `MessageRef`."""
 
     def __init__(
-        self,
-        client: discord.Client,
-        interaction: discord.Interaction,
-        chat: ChatRef,
-        limits: PlatformLimits,
-        *,
-        defer_after: float = DEFER_AFTER,
+        self, client: discord.Client, limits: PlatformLimits, live: LiveInteractions
     ) -> None:
         self._client = client
-        self._interaction = interaction
-        self._chat = chat
         self._limits = limits
-        self._lock = asyncio.Lock()
-        # Deferred with "thinking": the first follow-up fills that message; True = ephemeral.
-        self._thinking: bool | None = None
-        self._timer = asyncio.create_task(self._defer_later(defer_after), name="discord-defer")
-
-    @property
-    def limits(self) -> PlatformLimits:
-        return self._limits
-
-    @property
-    def _is_press(self) -> bool:
-        return self._interaction.type is discord.InteractionType.component
-
-    def _ephemeral(self, reply: Reply) -> bool:
-        """Private replies stay private in a server; DMs are private anyway.
-
-        A message the core will keep editing for longer than an interaction token lasts is
-        sent visibly, so the bot can go on editing it through the channel.
-        """
-        return self._chat.is_community and reply.private and reply.live_for <= LIVE_TOKEN_BUDGET
-
-    async def reply(self, reply: Reply) -> MessageRef:
-        async with self._lock:
-            return await self._send(reply)
-
-    async def update(self, reply: Reply) -> MessageRef:
-        source = self._interaction.message
-        if not self._is_press or source is None:
-            return await self.reply(reply)
-        async with self._lock:
-            response = self._interaction.response
-            first, *rest = render.layout(reply)
-            if not response.is_done():
-                await translated(response.edit_message(**first.edit_kwargs()), Doing.EDIT)
-            elif response.type in _UPDATES:
-                # After a (deferred) update, @original is the pressed message.
-                await translated(
-                    self._interaction.edit_original_response(**first.edit_kwargs()), Doing.EDIT
-                )
-            else:  # already answered with a message of its own: answer anew
-                return await self._send(reply)
-            ephemeral = bool(source.flags.ephemeral)
-            ref = self._ref(source.id, ephemeral=ephemeral, original=True)
-            for part in rest:
-                ref = await self._followup(part, ephemeral)
-            return ref
-
-    async def edit(self, message: MessageRef, reply: Reply) -> None:
-        await edit_message(self._client, message, reply, interaction=self._interaction)
-
-    async def notice(self, text: str) -> None:
-        async with self._lock:
-            kwargs: dict[str, Any] = {
-                "content": render.escape(text)[: render.CONTENT_LIMIT] or render.EMPTY,
-                "ephemeral": True,
-                "allowed_mentions": render.NO_MENTIONS,
-            }
-            response = self._interaction.response
-            if not response.is_done():
-                await translated(response.send_message(**kwargs), Doing.ANSWER)
-            else:
-                await translated(self._interaction.followup.send(**kwargs), Doing.ANSWER)
-                self._thinking = None
-
-    async def finish(self) -> None:
-        """After the core is done: make sure Discord does not report a failed interaction."""
-        self._timer.cancel()
-        async with self._lock:
-            response = self._interaction.response
-            try:
-                if not response.is_done() and self._is_press:
-                    await response.defer()  # acknowledged; the pressed message stays as it is
-                elif not response.is_done():
-                    # A command the core answered with nothing visible (e.g. /stop, whose hold
-                    # message says it all): Discord needs a response, so think, then vanish.
-                    await response.defer(ephemeral=True, thinking=True)
-                    await self._interaction.delete_original_response()
-                elif self._thinking is not None:
-                    await self._interaction.delete_original_response()
-                    self._thinking = None
-            except Exception as exc:
-                log.info("could not acknowledge interaction %s: %r", self._interaction.id, exc)
-
-    # -- internals -------------------------------------------------------------------------
-
-    async def _send(self, reply: Reply) -> MessageRef:
-        ephemeral = self._ephemeral(reply)
-        parts = render.layout(reply)
-        if self._thinking is not None and self._thinking != ephemeral:
-            # Deferred as private, but this message must be visible (a long live message):
-            # the "thinking" message cannot change, so it goes and the channel gets the message.
-            await translated(self._interaction.delete_original_response(), Doing.ANSWER)
-            self._thinking = None
-            return await self._channel_send(parts)
-        response = self._interaction.response
-        ref: MessageRef | None = None
-        for part in parts:
-            if not response.is_done():
-                kwargs = part.send_kwargs()
-                sent = await translated(
-                    response.send_message(**kwargs, ephemeral=ephemeral), Doing.ANSWER
-                )
-                message_id = sent.message_id
-                if message_id is None:
-                    message_id = (await self._interaction.original_response()).id
-                ref = self._ref(message_id, ephemeral=ephemeral, original=True)
-            else:
-                ref = await self._followup(part, ephemeral)
-        assert ref is not None  # layout() always gives at least one message
-        return ref
-
-    async def _followup(self, part: render.OutMessage, ephemeral: bool) -> MessageRef:
-        sent = await translated(
-            self._interaction.followup.send(**part.send_kwargs(), ephemeral=ephemeral, wait=True),
-            Doing.ANSWER,
-        )
-        filled_thinking = self._thinking is not None
-        self._thinking = None
-        return self._ref(sent.id, ephemeral=ephemeral, original=filled_thinking)
-
-    async def _channel_send(self, parts: list[render.OutMessage]) -> MessageRef:
-        channel_id = self._interaction.channel_id
-        if channel_id is None:
-            raise RecipientGone("the interaction has no channel")
-        channel = self._client.get_partial_messageable(channel_id)
-        message: discord.Message | None = None
-        for part in parts:
-            message = await translated(channel.send(**part.send_kwargs()), Doing.SEND)
-        assert message is not None
-        return MessageRef(PLATFORM, str(channel_id), str(message.id))
-
-    def _ref(self, message_id: int, *, ephemeral: bool, original: bool) -> MessageRef:
-        interaction = self._interaction
-        handle = Handle(
-            app_id=interaction.application_id,
-            token=interaction.token,
-            created=round(interaction.created_at.timestamp(), 3),
-            ephemeral=ephemeral,
-            original=original,
-        )
-        return MessageRef(
-            PLATFORM, str(interaction.channel_id or ""), str(message_id), handle.to_extra()
-        )
-
-    async def _defer_later(self, delay: float) -> None:
-        await asyncio.sleep(delay)
-        async with self._lock:
-            response = self._interaction.response
-            if response.is_done():
-                return
-            try:
-                if self._is_press:
-                    await response.defer()  # an update; the answer may still be a new message
-                else:
-                    ephemeral = self._chat.is_community  # most replies in a server are private
-                    await response.defer(ephemeral=ephemeral, thinking=True)
-                    self._thinking = ephemeral
-            except Exception as exc:
-                log.info("could not defer interaction %s: %r", self._interaction.id, exc)
-
-
-class DiscordOutbox:
-    """The core's `Outbox`: messages nobody asked for just now, and fixing up old ones."""
-
-    def __init__(self, client: discord.Client, limits: PlatformLimits) -> None:
-        self._client = client
-        self._limits = limits
+        self._live = live
 
     @property
     def limits(self) -> PlatformLimits:
@@ -418,7 +253,7 @@ class DiscordOutbox:
 
     async def edit(self, message: MessageRef, reply: Reply) -> None:
         self._check_connected()
-        await edit_message(self._client, message, reply)
+        await edit_message(self._client, self._live, message, reply)
 
     def _check_connected(self) -> None:
         if self._client.is_closed() or self._client.user is None:

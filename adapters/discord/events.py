@@ -1,17 +1,116 @@
-"""A Discord interaction as a core event: who acted, where, and with which command or button.
+"""Discord interactions as core events: who acted, where, and with which command or button.
 
-These functions never raise on odd payloads: a field that is missing makes them return None,
-and the adapter then only acknowledges the interaction.
+    /knot area:jaw (slash command)   -> Command(chat, user, "knot", "jaw")
+    /tip share tip:... area:jaw      -> Command(chat, user, "tip", "share ...", {"area": "jaw"})
+    a command an older version synced -> Command(chat, user, name, its first text option)
+    button press (any message)       -> ButtonPress(chat, user, custom_id, the pressed message)
+    autocomplete                     -> Knotbot.complete (no event)
+
+Each event is handed to `Knotbot.handle` with an `InteractionReplier` for it, once the core
+has started (interactions that come earlier wait, deferred in time). A server channel is a
+community chat; Manage Server, Administrator or the configured role make a moderator.
+
+The translation functions never raise on odd payloads: a field that is missing makes them
+return None, and the interaction is then only acknowledged.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import Any
 
 import discord
+from discord import app_commands
 
-from adapters.discord.delivery import PLATFORM, Handle
-from bot.messages import ButtonPress, ChatKind, ChatRef, Command, MessageRef, UserRef
+from adapters.discord.delivery import PLATFORM, Handle, LiveInteractions, acknowledge
+from adapters.discord.replier import InteractionReplier
+from bot.core import Knotbot
+from bot.messages import ButtonPress, ChatKind, ChatRef, Command, Incoming, MessageRef, UserRef
+from bot.outbox import PlatformLimits
+
+log = logging.getLogger(__name__)
+
+CHOICES_LIMIT = 25
+CHOICE_TEXT_LIMIT = 100
+
+
+class DiscordEvents:
+    """What the client and the slash commands call: each builds one core event for `core`."""
+
+    def __init__(
+        self,
+        core: Knotbot,
+        client: discord.Client,
+        live: LiveInteractions,
+        limits: PlatformLimits,
+        moderator_role_id: int | None,
+    ) -> None:
+        self._core = core
+        self._client = client
+        self._live = live
+        self._limits = limits
+        self._role = moderator_role_id
+        self._started = asyncio.Event()
+        self._closed = False
+
+    def core_started(self) -> None:
+        """From now on events reach the core (until `close`)."""
+        self._started.set()
+
+    def close(self) -> None:
+        """No more events for the core: those still waiting are only acknowledged."""
+        self._closed = True
+        self._started.set()
+
+    async def on_command(
+        self,
+        interaction: discord.Interaction,
+        name: str,
+        args: str,
+        options: dict[str, object] | None = None,
+    ) -> None:
+        """A slash command of the core's table, its options read by the command tree."""
+        await self._handle(interaction, command(interaction, name, args, self._role, options))
+
+    async def on_unknown_command(self, interaction: discord.Interaction) -> None:
+        """A command synced by an older version: the core answers it like a typed one."""
+        await self._handle(interaction, raw_command(interaction, self._role))
+
+    async def on_press(self, interaction: discord.Interaction) -> None:
+        """Any component interaction, whatever message it comes from."""
+        await self._handle(interaction, press(interaction, self._role))
+
+    async def complete(self, kind: str, current: str) -> list[app_commands.Choice[str]]:
+        """Autocomplete choices (areas, techniques, time zones) as Discord takes them."""
+        try:
+            found = self._core.complete(kind, str(current or ""), limit=CHOICES_LIMIT)
+        except Exception:
+            log.exception("autocomplete for %s failed", kind)
+            return []
+        return [
+            app_commands.Choice(name=label[:CHOICE_TEXT_LIMIT], value=value[:CHOICE_TEXT_LIMIT])
+            for label, value in found
+            if label.strip() and value.strip()
+        ]
+
+    async def _handle(self, interaction: discord.Interaction, event: Incoming | None) -> None:
+        if event is None:
+            log.info("ignoring an interaction knotbot cannot read: %s", interaction.id)
+            await acknowledge(interaction)
+            return
+        # Made first: its timer defers the interaction in time even while the core starts.
+        replier = InteractionReplier(
+            self._client, self._live, interaction, event.chat, self._limits
+        )
+        try:
+            await self._started.wait()
+            if not self._closed:
+                await self._core.handle(event, replier)
+        except Exception:  # the core catches its own errors; this is a last guard
+            log.exception("handling interaction %s failed", interaction.id)
+        finally:
+            await replier.finish()
 
 
 def chat_of(interaction: discord.Interaction) -> ChatRef | None:

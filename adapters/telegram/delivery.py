@@ -1,7 +1,9 @@
-"""Sending and editing rendered replies on Telegram, with PTB's errors turned into the core's.
+"""Where knotbot's messages go on Telegram: sending, splitting and editing rendered replies,
+and the platform's answers read as the core's delivery errors (`to_delivery_error`).
 
-The Replier (answers to one update) and the Outbox (reminders, restart fix-ups) both go
-through `Delivery`, so a reply looks and fails the same way whichever path sent it.
+The replier (answers to one update) and the outbox (`TelegramOutbox`: hold frames, reminders,
+restart fix-ups) both go through `Delivery`, so a message looks and fails the same way
+whichever path sent it.
 """
 
 from __future__ import annotations
@@ -35,8 +37,15 @@ from telegram.error import (
 from telegram.warnings import PTBDeprecationWarning
 
 from adapters.telegram.render import CAPTION_LIMIT, MESSAGE_LIMIT, keyboard, render, render_one
-from bot.messages import Attachment, MessageRef, Reply
-from bot.outbox import DeliveryError, MessageGone, RateLimited, RecipientGone, TemporaryFailure
+from bot.messages import Attachment, ChatRef, MessageRef, Reply
+from bot.outbox import (
+    DeliveryError,
+    MessageGone,
+    PlatformLimits,
+    RateLimited,
+    RecipientGone,
+    TemporaryFailure,
+)
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -83,7 +92,8 @@ def retry_seconds(error: RetryAfter) -> float:
 
 
 def to_delivery_error(error: TelegramError) -> DeliveryError:
-    """The core's reading of a Telegram error (see the table in the adapter's docs)."""
+    """The core's reading of a Telegram error: a flood limit, a chat that is gone (blocked,
+    kicked, deleted), a message that can no longer be edited, or trouble worth retrying."""
     text = error.message.lower()
     if isinstance(error, RetryAfter):
         return RateLimited(retry_seconds(error), error.message)
@@ -103,6 +113,7 @@ def to_delivery_error(error: TelegramError) -> DeliveryError:
 
 
 def message_ref(message: Message) -> MessageRef:
+    """How to edit `message` later; a caption (a photo's text) is edited differently."""
     captioned = message.text is None
     return MessageRef(
         PLATFORM,
@@ -113,6 +124,7 @@ def message_ref(message: Message) -> MessageRef:
 
 
 def chat_id_of(value: str) -> int:
+    """A core chat id as Telegram's number (a private chat's id is its user's id)."""
     try:
         return int(value)
     except ValueError:
@@ -285,6 +297,30 @@ class Delivery:
             return await make()
         except TelegramError as error:
             raise to_delivery_error(error) from error
+
+
+class TelegramOutbox:
+    """The core's `Outbox` on Telegram: hold frames, reminders, fixing up messages after a
+    restart, all by chat id and `MessageRef`, never through an update.
+
+    `key` is ignored: Telegram has no idempotency key, so a send that failed with
+    TemporaryFailure (a timeout) may still have arrived; retrying may show it twice.
+    """
+
+    def __init__(self, delivery: Delivery, limits: PlatformLimits) -> None:
+        self._delivery = delivery
+        self._limits = limits
+
+    @property
+    def limits(self) -> PlatformLimits:
+        return self._limits
+
+    async def send(self, chat: ChatRef, reply: Reply, *, key: str | None = None) -> MessageRef:
+        return await self._delivery.send(chat_id_of(chat.chat_id), reply)
+
+    async def edit(self, message: MessageRef, reply: Reply) -> None:
+        """Not patient: a hold's runner paces itself on RateLimited."""
+        await self._delivery.edit(message, reply)
 
 
 def _quote(message_id: int | None) -> ReplyParameters | None:

@@ -1,12 +1,11 @@
-"""Running the real adapters against the loopback stand-ins: the setup every adapter test uses."""
+"""Reminders that come due during a test, on the real clock, and what became of them."""
 
 from __future__ import annotations
 
 import asyncio
 import shutil
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from datetime import time as wall_time
 from pathlib import Path
@@ -14,77 +13,15 @@ from pathlib import Path
 import yaml
 from sqlalchemy import select
 
-from adapters.discord_bot import DiscordAdapter
-from adapters.telegram import TelegramAdapter
 from bot.content import ContentLibrary, load_content
 from bot.core import Knotbot
 from bot.messages import ChatRef, UserRef
-from bot.outbox import PlatformLimits
 from bot.reminders.parse import ReminderRequest
 from bot.reminders.schedule import Schedule, ScheduleKind
 from bot.reminders.service import ReminderView
-from bot.settings import SHIPPED_CONTENT, Settings
+from bot.settings import SHIPPED_CONTENT
 from bot.storage import Database
-from bot.storage.schema import ReminderDelivery
-from tests.conftest import make_settings
-from tests.standins.discord_api import DiscordStandIn
-from tests.standins.telegram_api import TelegramStandIn
-
-# What Telegram says when the bot sent something it must not: broken HTML, too long, empty.
-REFUSALS = ("can't parse entities", "too long", "text is empty", "DATA_INVALID")
-
-
-@asynccontextmanager
-async def checked_telegram() -> AsyncIterator[TelegramStandIn]:
-    """The Telegram stand-in; afterwards, Telegram refused nothing the bot sent."""
-    async with TelegramStandIn() as standin:
-        yield standin
-    refused = [
-        f"{c.method}: {c.description}"
-        for c in standin.calls
-        if c.failed and any(marker in (c.description or "") for marker in REFUSALS)
-    ]
-    assert not refused, refused
-    assert not standin.internal_errors
-
-
-@asynccontextmanager
-async def telegram_adapter(
-    tg: TelegramStandIn, core: Knotbot, limits: PlatformLimits | None = None
-) -> AsyncIterator[TelegramAdapter]:
-    """The real python-telegram-bot Application, polling the stand-in, around `core`."""
-    extra = {"limits": limits} if limits else {}
-    adapter = TelegramAdapter(
-        core, token=tg.token, base_url=tg.base_url, base_file_url=tg.base_file_url, **extra
-    )
-    await adapter.start()
-    try:
-        yield adapter
-    finally:
-        await adapter.stop()
-
-
-def discord_settings(api: DiscordStandIn, **overrides: object) -> Settings:
-    return make_settings(
-        discord_token=api.token,
-        discord_api_base_url=api.api_base,
-        discord_gateway_url=api.gateway_url,
-        **overrides,
-    )
-
-
-@asynccontextmanager
-async def discord_adapter(
-    bot: Knotbot, limits: PlatformLimits | None = None
-) -> AsyncIterator[DiscordAdapter]:
-    """The real discord.py client, connected to the stand-in, around `bot`."""
-    extra = {"limits": limits} if limits else {}
-    adapter = DiscordAdapter(bot, bot.services.settings, guild_ready_timeout=0.05, **extra)
-    try:
-        await asyncio.wait_for(adapter.start(), 10)
-        yield adapter
-    finally:
-        await adapter.stop()
+from bot.storage.schema import Reminder, ReminderDelivery
 
 
 def content_with_relax_texts(tmp_path: Path, texts: list[str]) -> ContentLibrary:
@@ -116,6 +53,30 @@ async def remind_daily(core: Knotbot, user: UserRef, chat: ChatRef, at: str) -> 
     schedule = Schedule(ScheduleKind.DAILY, times=(wall_time.fromisoformat(at),))
     request = ReminderRequest("relax", schedule, shared=False)
     return await core.services.reminders.create(user, chat, request)
+
+
+async def comes_round(core: Knotbot, reminder_id: int, seconds: float = 0.5) -> None:
+    """A daily reminder's time has come: its next occurrence is `seconds` from now."""
+    soon = datetime.now(UTC) + timedelta(seconds=seconds)
+    async with core.services.db.transaction() as tx:
+        row = await tx.reminders.get(reminder_id)
+        assert row is not None
+        row.occurrence_at = row.next_due_at = soon
+        platform = row.platform
+    core.dispatchers.wake(platform)
+
+
+async def statuses(core: Knotbot, user: UserRef, chat: ChatRef) -> dict[int, str]:
+    """The person's reminders by id, with their status as /reminders lists them."""
+    listed = await core.services.reminders.list_for(user, chat)
+    return {r.id: r.status for r in listed.mine}
+
+
+async def snoozes_of(db: Database, reminder_id: int) -> list[Reminder]:
+    """Snoozed copies: one-offs that /reminders does not list, so read from the database."""
+    async with db.session() as session:
+        found = await session.scalars(select(Reminder).where(Reminder.snooze_of == reminder_id))
+        return list(found.all())
 
 
 async def deliveries(db: Database, reminder_id: int) -> list[ReminderDelivery]:
