@@ -33,9 +33,14 @@ from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
-# Telegram: about 1 message/s per chat, 30/s overall; edits share that budget (about 20 edits a
-# minute per chat), and bots that edited faster were told to wait about four minutes.
-LIMITS = PlatformLimits(min_edit_interval=3.0, sends_per_second=30.0, sends_per_chat_per_second=1.0)
+# About one message a second into a chat, twenty a minute into one group, thirty a second in
+# all; edits of a countdown every 3 s or slower (faster editors were told to wait minutes).
+LIMITS = PlatformLimits(
+    min_edit_interval=3.0,
+    sends_per_second=30.0,
+    sends_per_chat_per_second=1.0,
+    sends_per_community_chat_per_minute=20.0,
+)
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 MAX_CONCURRENT_UPDATES = 256
 
