@@ -3,12 +3,10 @@ crashes between send and commit, platform errors and limits, several dispatchers
 
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 from sqlalchemy import select
 
 from bot.clock import ManualClock
@@ -16,9 +14,9 @@ from bot.content import ContentLibrary
 from bot.core import Knotbot
 from bot.outbox import PlatformLimits, RateLimited, RecipientGone, TemporaryFailure
 from bot.reminders.dispatcher import Dispatcher, DispatchSettings
-from bot.reminders.planning import occurrence_key
 from bot.reminders.kinds import Composers
 from bot.reminders.parse import parse_request
+from bot.reminders.planning import occurrence_key
 from bot.reminders.schedule import Schedule, next_after
 from bot.storage import Database
 from bot.storage.schema import Reminder, ReminderDelivery
