@@ -22,7 +22,8 @@ from bot.holds.manager import HoldManager
 from bot.logs import fields
 from bot.messages import ButtonPress, Command, Incoming, Reply, say
 from bot.outbox import DeliveryError, Outbox, Replier
-from bot.reminders.dispatcher import Dispatchers, DispatchSettings
+from bot.reminders.dispatcher import DispatchSettings
+from bot.reminders.dispatchers import Dispatchers
 from bot.reminders.kinds import TIP_OF_THE_DAY, Composers
 from bot.reminders.scheduler import BookingLimits, Scheduler
 from bot.reminders.service import ReminderService

@@ -32,9 +32,18 @@ from bot.messages import ChatRef, Reply
 from bot.outbox import Outbox, RateLimited, RecipientGone
 from bot.reminders.kinds import Composers, Occurrence
 from bot.reminders.pacing import FairQueue
-from bot.reminders.planning import Job, Result, after_crash, choose_text, plan
+from bot.reminders.planning import (
+    Job,
+    Result,
+    advanced,
+    after_crash,
+    choose_text,
+    delivery_row,
+    outcome,
+    plan,
+)
 from bot.storage import Database, Tx
-from bot.storage.reminders import DeliveryStatus, ReminderStatus
+from bot.storage.reminders import DeliveryStatus
 
 log = logging.getLogger(__name__)
 
@@ -249,7 +258,7 @@ class Dispatcher:
                 count = self._composers.text_count(job.kind)
                 job.text_index = choose_text(count, job.last_text_index, job.key)
                 status = DeliveryStatus.QUEUED if job.deliver else DeliveryStatus.SKIPPED
-                fresh.append(self._delivery_row(job, status))
+                fresh.append(delivery_row(job, status))
                 continue
             job.delivery_id, job.text_index = found.id, found.text_index
             keep = after_crash(found, now, self._dedup_window)
@@ -273,20 +282,8 @@ class Dispatcher:
             job.delivery_id = ids.get(job.key, job.delivery_id)
         done = [job for job in jobs if not job.deliver]
         self.stats.skipped += len(done) - len(uncertain)
-        await tx.claims.advance([self._advanced(job) for job in done])
+        await tx.claims.advance([advanced(job, self._owner) for job in done])
         await tx.claims.unclaim([job.reminder_id for job in done], self._owner)
-
-    def _delivery_row(self, job: Job, status: DeliveryStatus) -> dict[str, Any]:
-        return {
-            "reminder_id": job.reminder_id,
-            # A community's occurrence is no one person's (see ReminderDelivery).
-            "user_id": job.user_id if job.community_id is None else None,
-            "occurrence_key": job.key,
-            "occurrence_at": job.occurrence,
-            "kind": job.kind,
-            "status": status.value,
-            "text_index": job.text_index,
-        }
 
     async def _renew(self) -> None:
         until = self._clock.now() + self.settings.lease
@@ -370,11 +367,15 @@ class Dispatcher:
         if not jobs:
             return
         now = self._clock.now()
+        s = self.settings
         settled: list[dict[str, Any]] = []
         advanced: list[dict[str, Any]] = []
         gone: set[str] = set()
         for job in jobs:
-            status, change = self._outcome(job, now)
+            status, change = outcome(
+                job, now, owner=self._owner, max_attempts=s.max_attempts, grace=s.grace
+            )
+            self._count(job, status, change)
             settled.append(
                 {"b_id": job.delivery_id, "status": status.value, "sent_at": job.sent_at}
             )
@@ -392,42 +393,20 @@ class Dispatcher:
         for job in jobs:
             self._claimed.pop(job.reminder_id, None)
 
-    def _outcome(self, job: Job, now: datetime) -> tuple[DeliveryStatus, dict[str, Any] | None]:
-        """The delivery's status, and the reminder's change (None: leave it)."""
-        match job.result:
-            case Result.SENT:
+    def _count(self, job: Job, status: DeliveryStatus, change: dict[str, Any] | None) -> None:
+        match status:
+            case DeliveryStatus.SENT:
                 self.stats.sent += 1
-                return DeliveryStatus.SENT, self._advanced(job, job.text_index)
-            case Result.EMPTY:
+            case DeliveryStatus.SKIPPED:
                 self.stats.skipped += 1
-                return DeliveryStatus.SKIPPED, self._advanced(job)
-            case Result.GONE:
+            case DeliveryStatus.FAILED:
                 self.stats.failed += 1
-                return DeliveryStatus.FAILED, None
-        attempts = job.attempts + 1
-        if attempts < self.settings.max_attempts and now - job.occurrence < self.settings.grace:
-            log.info("reminder %s: send failed (%s); retrying", job.reminder_id, job.error)
-            backoff = now + timedelta(seconds=30 * 2 ** (attempts - 1))
-            self._due_at = min(self._due_at, self._clock.monotonic() + (backoff - now).seconds)
-            retry = {**self._advanced(job), "status": ReminderStatus.ACTIVE.value}
-            retry.update(next_due_at=backoff, occurrence_at=job.occurrence, attempts=attempts)
-            return DeliveryStatus.RETRYING, retry
-        self.stats.failed += 1
-        log.warning("reminder %s: giving up on this occurrence (%s)", job.reminder_id, job.error)
-        return DeliveryStatus.FAILED, self._advanced(job)
-
-    def _advanced(self, job: Job, text_index: int | None = None) -> dict[str, Any]:
-        following = job.following
-        status = ReminderStatus.ACTIVE if following else ReminderStatus.FINISHED
-        return {
-            "b_id": job.reminder_id,
-            "b_owner": self._owner,
-            "status": status.value,
-            "next_due_at": following,
-            "occurrence_at": following,
-            "attempts": 0,
-            "last_text_index": job.last_text_index if text_index is None else text_index,
-        }
+                log.warning("reminder %s: not delivered (%s)", job.reminder_id, job.error)
+            case DeliveryStatus.RETRYING:
+                assert change is not None
+                log.info("reminder %s: send failed (%s); retrying", job.reminder_id, job.error)
+                wait = (change["next_due_at"] - self._clock.now()).total_seconds()
+                self._due_at = min(self._due_at, self._clock.monotonic() + wait)
 
     async def close(self) -> None:
         """At shutdown: finish the sends in flight, record them, and let go of the rest (due
@@ -441,55 +420,3 @@ class Dispatcher:
                 await tx.claims.unclaim(waiting, self._owner, due_again=True)
             for reminder_id in waiting:
                 self._claimed.pop(reminder_id, None)
-
-
-class Dispatchers:
-    """The running dispatcher of each platform: started when its adapter connects, woken when
-    something is scheduled, stopped at shutdown."""
-
-    def __init__(
-        self,
-        *,
-        db: Database,
-        composers: Composers,
-        clock: Clock,
-        owner: str,
-        settings: DispatchSettings | None = None,
-    ) -> None:
-        self._db = db
-        self._composers = composers
-        self._clock = clock
-        self._owner = owner
-        self._settings = settings
-        self.running: dict[str, Dispatcher] = {}
-        self._tasks: list[asyncio.Task[None]] = []
-
-    def start(self, platform: str, outbox: Outbox) -> Dispatcher:
-        """Run the platform's dispatcher (once; a second call returns the running one)."""
-        if platform in self.running:
-            return self.running[platform]
-        dispatcher = Dispatcher(
-            platform=platform,
-            outbox=outbox,
-            db=self._db,
-            composers=self._composers,
-            clock=self._clock,
-            owner=self._owner,
-            settings=self._settings,
-        )
-        self.running[platform] = dispatcher
-        self._tasks.append(asyncio.create_task(dispatcher.run(), name=f"reminders-{platform}"))
-        return dispatcher
-
-    def wake(self, platform: str) -> None:
-        if platform in self.running:
-            self.running[platform].wake()
-
-    async def stop(self) -> None:
-        for dispatcher in self.running.values():
-            dispatcher.stop()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait_for(task, timeout=60)
-        self._tasks.clear()
-        self.running.clear()

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from bot.messages import ChatKind
 from bot.reminders.schedule import Schedule, latest_at_or_before, next_after
-from bot.storage.reminders import DeliveryStatus
+from bot.storage.reminders import DeliveryStatus, ReminderStatus
 
 
 class Result(StrEnum):
@@ -145,3 +145,58 @@ def after_crash(found: Any, now: datetime, dedup_window: timedelta) -> DeliveryS
             return None
         return DeliveryStatus.UNCERTAIN
     return status
+
+
+def delivery_row(job: Job, status: DeliveryStatus) -> dict[str, Any]:
+    """The record of one occurrence, as claimed (queued) or skipped."""
+    return {
+        "reminder_id": job.reminder_id,
+        # A community's occurrence is no one person's (see ReminderDelivery).
+        "user_id": job.user_id if job.community_id is None else None,
+        "occurrence_key": job.key,
+        "occurrence_at": job.occurrence,
+        "kind": job.kind,
+        "status": status.value,
+        "text_index": job.text_index,
+    }
+
+
+def advanced(job: Job, owner: str, text_index: int | None = None) -> dict[str, Any]:
+    """The claimed reminder moved on to its next occurrence (finished if there is none)."""
+    following = job.following
+    status = ReminderStatus.ACTIVE if following else ReminderStatus.FINISHED
+    return {
+        "b_id": job.reminder_id,
+        "b_owner": owner,
+        "status": status.value,
+        "next_due_at": following,
+        "occurrence_at": following,
+        "attempts": 0,
+        "last_text_index": job.last_text_index if text_index is None else text_index,
+    }
+
+
+def outcome(
+    job: Job, now: datetime, *, owner: str, max_attempts: int, grace: timedelta
+) -> tuple[DeliveryStatus, dict[str, Any] | None]:
+    """A finished job's delivery status, and its reminder's change (None: leave it; a gone
+    recipient pauses all of that chat's reminders instead). A failure is tried again with a
+    growing pause (30 s, 60 s, ...) while within the grace window."""
+    match job.result:
+        case Result.SENT:
+            return DeliveryStatus.SENT, advanced(job, owner, job.text_index)
+        case Result.EMPTY:
+            return DeliveryStatus.SKIPPED, advanced(job, owner)
+        case Result.GONE:
+            return DeliveryStatus.FAILED, None
+    attempts = job.attempts + 1
+    if attempts < max_attempts and now - job.occurrence < grace:
+        retry = advanced(job, owner)
+        retry.update(
+            status=ReminderStatus.ACTIVE.value,
+            next_due_at=now + timedelta(seconds=30 * 2 ** (attempts - 1)),
+            occurrence_at=job.occurrence,
+            attempts=attempts,
+        )
+        return DeliveryStatus.RETRYING, retry
+    return DeliveryStatus.FAILED, advanced(job, owner)

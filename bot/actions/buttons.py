@@ -1,0 +1,186 @@
+"""The buttons: each a small frozen type with its fields, registered under a stable prefix.
+
+The prefixes and the order of the fields never change: an old button pressed after an
+upgrade still means the same thing (ids older versions wrote differently are read by
+`bot.actions.codec`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.actions.base import Action, Rule, Target, Where, register
+from bot.storage.tips import VoteKind
+
+
+class HoldOp(StrEnum):
+    STOP = "stop"
+    PAUSE = "pause"
+    RESUME = "resume"
+
+
+class ReminderOp(StrEnum):
+    PAUSE = "pause"
+    RESUME = "resume"
+    DELETE = "delete"
+
+
+class Decision(StrEnum):
+    APPROVE = "approve"
+    REJECT = "reject"
+    REMOVE = "remove"
+
+
+class ForgetChoice(StrEnum):
+    KEEP_TIPS = "keep"
+    DELETE_TIPS = "delete"
+    CANCEL = "cancel"
+
+
+@register("a")
+@dataclass(frozen=True)
+class ShowArea(Action):
+    area: str
+
+
+@register("t")
+@dataclass(frozen=True)
+class ShowTechnique(Action):
+    technique: str
+
+
+@register("h")
+@dataclass(frozen=True)
+class StartHold(Action):
+    technique: str
+    area: str = ""
+
+
+@register("hs", by={"hs": HoldOp.STOP, "hp": HoldOp.PAUSE, "hr": HoldOp.RESUME})
+@dataclass(frozen=True)
+class HoldControl(Action):
+    rule = Rule.OWNER
+    target = Target.HOLD
+    target_field = "hold_id"
+    op: HoldOp
+    hold_id: int
+
+
+@register("rl")
+@dataclass(frozen=True)
+class ListReminders(Action):
+    page: int = 0  # 0: the list as a new message; 1, 2, ...: that page, in place
+
+
+@register("rn")
+@dataclass(frozen=True)
+class ReminderPreset(Action):
+    preset: str
+
+
+@register("rp", by={"rp": ReminderOp.PAUSE, "rr": ReminderOp.RESUME, "rdel": ReminderOp.DELETE})
+@dataclass(frozen=True)
+class ReminderControl(Action):
+    """Pause, Resume and Delete in /reminders."""
+
+    rule = Rule.OWNER_OR_MODERATOR
+    target = Target.REMINDER
+    target_field = "reminder_id"
+    op: ReminderOp
+    reminder_id: int
+
+
+@register("rx")
+@dataclass(frozen=True)
+class StopReminder(Action):
+    """'Stop these reminders' on a reminder message: pauses the whole series."""
+
+    rule = Rule.OWNER_OR_MODERATOR
+    target = Target.REMINDER
+    target_field = "reminder_id"
+    reminder_id: int
+
+
+@register("rd")
+@dataclass(frozen=True)
+class ReminderDone(Action):
+    rule = Rule.OWNER_OR_MEMBER
+    target = Target.DELIVERY
+    target_field = "delivery_id"
+    delivery_id: int
+
+
+@register("rz")
+@dataclass(frozen=True)
+class SnoozeReminder(Action):
+    rule = Rule.OWNER_OR_MODERATOR
+    target = Target.DELIVERY
+    target_field = "delivery_id"
+    delivery_id: int
+
+
+@register("tz")
+@dataclass(frozen=True)
+class SetMyZone(Action):
+    zone: str
+
+
+@register("tzh")
+@dataclass(frozen=True)
+class SetCommunityZone(Action):
+    rule = Rule.MODERATOR
+    where = Where.COMMUNITY
+    target = Target.CHAT
+    zone: str
+
+
+@register("q")
+@dataclass(frozen=True)
+class Quiet(Action):
+    preset: str
+
+
+@register("tt", by={"tt": VoteKind.THANKS, "tr": VoteKind.REPORT})
+@dataclass(frozen=True)
+class VoteTip(Action):
+    rule = Rule.MEMBER
+    where = Where.COMMUNITY
+    target = Target.TIP
+    target_field = "tip_id"
+    kind: VoteKind
+    tip_id: int
+
+
+@register("ta", by={"ta": Decision.APPROVE, "tj": Decision.REJECT, "tx": Decision.REMOVE})
+@dataclass(frozen=True)
+class DecideTip(Action):
+    rule = Rule.MODERATOR
+    where = Where.COMMUNITY
+    target = Target.TIP
+    target_field = "tip_id"
+    decision: Decision
+    tip_id: int
+
+
+@register("td")
+@dataclass(frozen=True)
+class DeleteTip(Action):
+    rule = Rule.OWNER
+    where = Where.COMMUNITY
+    target = Target.TIP
+    target_field = "tip_id"
+    tip_id: int
+
+
+@register("tn")
+@dataclass(frozen=True)
+class AnotherTip(Action):
+    pass
+
+
+@register("fg")
+@dataclass(frozen=True)
+class Forget(Action):
+    where = Where.PRIVATE
+    choice: ForgetChoice
