@@ -70,11 +70,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             field = "KNOTBOT_" + "_".join(str(p) for p in err["loc"]).upper()
             print(f"  {field}: {err['msg']}", file=sys.stderr)  # never the value: it may be secret
         return EXIT_USAGE
-    secrets = [s.get_secret_value() for s in (settings.discord_token, settings.telegram_token) if s]
     level = settings.log_level
     if args.command == "console" and "log_level" not in settings.model_fields_set:
         level = "WARNING"  # the conversation is on stdout; keep stderr for trouble
-    configure_logging(level, secrets, settings.log_format)
+    configure_logging(level, settings.secrets, settings.log_format)
 
     try:
         match args.command:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import getpass
 import itertools
+import re
 import sys
 import threading
 from pathlib import Path
@@ -163,7 +164,7 @@ class Console:
     def to_event(self, text: str) -> Command | ButtonPress | None:
         if not text:
             return None
-        if text.isdigit():
+        if re.fullmatch(r"[0-9]{1,6}", text):  # ASCII digits: "²" is not a choice
             choices = self.screen.choices
             index = int(text) - 1
             if 0 <= index < len(choices):

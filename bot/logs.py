@@ -11,7 +11,7 @@ import json
 import logging
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import IO, Any
 
 FIELDS = "fields"
 
@@ -30,7 +30,13 @@ class RedactSecrets(logging.Filter):
 
     def __init__(self, secrets: Iterable[str]) -> None:
         super().__init__()
-        self._secrets = [s for s in secrets if s and len(s) >= 6]
+        self._secrets: list[str] = []
+        for secret in secrets:
+            self.add(secret)
+
+    def add(self, secret: str) -> None:
+        if secret and len(secret) >= 6 and secret not in self._secrets:
+            self._secrets.append(secret)
 
     def _clean(self, text: str) -> str:
         for secret in self._secrets:
@@ -93,8 +99,19 @@ def _value(value: Any) -> str:
     return json.dumps(text) if (not text or any(c in text for c in ' "=\n')) else text
 
 
-def configure_logging(level: str, secrets: Iterable[str] = (), fmt: str = "text") -> None:
-    handler = logging.StreamHandler()
+def keep_secret(secret: str) -> None:
+    """A secret made up while running (a webhook secret nobody configured) is redacted too."""
+    for handler in logging.getLogger().handlers:
+        for found in handler.filters:
+            if isinstance(found, RedactSecrets):
+                found.add(secret)
+
+
+def configure_logging(
+    level: str, secrets: Iterable[str] = (), fmt: str = "text", stream: IO[str] | None = None
+) -> None:
+    """One handler on the root logger, whose every line has every secret replaced by ***."""
+    handler = logging.StreamHandler(stream)
     handler.setFormatter(JsonLines() if fmt == "json" else TextLines())
     handler.addFilter(RedactSecrets(secrets))
     root = logging.getLogger()

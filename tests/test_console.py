@@ -130,3 +130,13 @@ async def test_reminders_print_in_the_console_when_due(content, db):  # type: ig
     await eventually(lambda: "Snoozed until 09:17." in out.getvalue())
     feed.close()
     await asyncio.wait_for(running, 10)
+
+
+def test_a_choice_that_is_not_a_listed_number_gets_an_answer(tmp_path: Path):
+    """Issue "Trust boundaries" 12: "²" passed str.isdigit() and crashed the console."""
+    run = console(tmp_path, "/knot jaw\n\u00b2\n0\n99\n\u0663\n")
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stdout + run.stderr
+    assert "(There is no choice 0 on screen.)" in run.stdout
+    assert "(There is no choice 99 on screen.)" in run.stdout
+    assert run.stdout.count("Tell me a spot") + run.stdout.count("I don't know") >= 2

@@ -38,11 +38,17 @@ _STYLES = {
 }
 # escape_markdown leaves "1. " alone, which Discord renders as a numbered list.
 _NUMBERED = re.compile(r"^(\s*\d+)\.(?=\s)", re.MULTILINE)
+# escape_markdown escapes only the first "[" of a line's masked links ("[text](url)"): every
+# bracket not escaped yet (after an even number of backslashes) is escaped here, so no masked
+# link survives.
+_BRACKET = re.compile(r"(?<!\\)((?:\\\\)*)([\[\]])")
 
 
 def escape(line: str) -> str:
-    """Plain text that Discord shows as typed: no markup, no mentions, no list markers."""
-    return _NUMBERED.sub(r"\1\\.", escape_mentions(escape_markdown(line)))
+    """Plain text that Discord shows as typed: no markup, no mentions, no masked links, no
+    list markers."""
+    escaped = _BRACKET.sub(r"\1\\\2", escape_mentions(escape_markdown(line)))
+    return _NUMBERED.sub(r"\1\\.", escaped)
 
 
 def block_markdown(block: Block) -> str:

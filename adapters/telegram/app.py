@@ -28,6 +28,7 @@ from adapters.telegram.delivery import PLATFORM, Delivery, TelegramOutbox
 from adapters.telegram.events import ANSWER_BUTTON_AFTER, TelegramEvents
 from adapters.telegram.ordering import ChatOrderedUpdates
 from bot.core import Knotbot
+from bot.logs import keep_secret
 from bot.outbox import PlatformLimits
 from bot.settings import Settings
 
@@ -179,7 +180,7 @@ class TelegramApp:
             port=self.webhook.port,
             url_path=self.webhook.path,
             webhook_url=self.webhook.url,
-            secret_token=self.webhook.secret or secrets.token_urlsafe(32),
+            secret_token=self.webhook.secret or _made_up_secret(),
             allowed_updates=ALLOWED_UPDATES,
         )
 
@@ -204,3 +205,10 @@ async def run(core: Knotbot, settings: Settings, stop: asyncio.Event) -> None:
         await stop.wait()
     finally:
         await app.stop()
+
+
+def _made_up_secret() -> str:
+    """A webhook secret for this run when none is configured; kept out of the logs too."""
+    secret = secrets.token_urlsafe(32)
+    keep_secret(secret)
+    return secret

@@ -133,3 +133,18 @@ def test_interactions_kept_for_later_edits_are_forgotten_when_their_token_expire
     live.add(expired)  # type: ignore[arg-type]
     live.add(fresh)  # type: ignore[arg-type]
     assert live.get("old") is None and live.get("new") is fresh
+
+
+def test_no_masked_link_survives_escaping() -> None:
+    """Issue "Trust boundaries" 9: the second of two masked links survived escape_markdown."""
+    import re
+
+    from adapters.discord import render
+    from bot.messages import Reply, quote, text
+
+    said = "a [one](https://a.co) and [CURE](https://x.co) then \\[two](https://b.co)"
+    reply = Reply((text(said), quote(said, "[Ann](https://x.co)")))
+    markdown = "\n".join(m.text for m in render.layout(reply))
+    # A masked link is "[...](" whose "[" is not escaped (an odd number of backslashes).
+    live = re.findall(r"(?<!\\)(?:\\\\)*\[[^\]]*\]\(", markdown)
+    assert not live, markdown

@@ -205,3 +205,41 @@ async def test_webhook_mode_takes_updates_posted_with_the_secret(
     assert spy.events == [command("help")]
     assert [answer.params["text"]] == as_sent(spy.replies()[0])
     assert not tg.calls_to("getUpdates")
+
+
+async def test_no_secret_reaches_the_log_even_at_debug(tg: TelegramStandIn, core: Knotbot) -> None:
+    """Issue "Trust boundaries" 8: at DEBUG the webhook secret was in the log, and a secret
+    made up for a run (none configured) must not be either."""
+    pytest.importorskip("tornado", reason="webhook mode needs python-telegram-bot[webhooks]")
+    import io
+    import logging
+
+    from bot.logs import configure_logging
+
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    settings = make_settings(
+        telegram_token=tg.token,
+        telegram_webhook_secret="configured-webhook-secret",
+        database_url="postgresql+asyncpg://bot:db-pa55word@127.0.0.1/none",
+    )
+    log = io.StringIO()
+    configure_logging("DEBUG", settings.secrets, stream=log)
+    try:
+        made_up = None
+        for secret in ("configured-webhook-secret", None):
+            with socket.socket() as probe:
+                probe.bind(("127.0.0.1", 0))
+                port = probe.getsockname()[1]
+            hook = WebhookConfig("https://knotbot.example/tg/hook", "127.0.0.1", port, secret)
+            async with running(tg, core, webhook=hook):
+                pass
+        made_up = tg.calls_to("setWebhook")[-1].params["secret_token"]
+        logging.getLogger("sqlalchemy").debug("connecting to %s", settings.database_url)
+    finally:
+        root.handlers[:], level = saved
+        root.setLevel(level)
+    written = log.getvalue()
+    assert "setWebhook" in written  # the library did log its calls, with their parameters
+    for secret in ("configured-webhook-secret", made_up, tg.token, "db-pa55word"):
+        assert secret and secret not in written
