@@ -10,8 +10,7 @@ from bot.reminders.dispatcher import Dispatcher
 
 async def run_simulated(dispatcher: Dispatcher, clock: ManualClock, until: datetime) -> None:
     """The same steps as `Dispatcher.run`, with the clock jumping to each next thing to do
-    (up to `until`, and on while work in hand is unfinished) instead of sleeping; sends
-    complete before the clock moves on."""
+    (up to `until`) instead of sleeping; sends complete before the clock moves on."""
     end = clock.monotonic() + max(0.0, (until - clock.now()).total_seconds())
     while True:
         wake_at = await dispatcher.step()
@@ -21,7 +20,7 @@ async def run_simulated(dispatcher: Dispatcher, clock: ManualClock, until: datet
         if not dispatcher.busy:  # alone in the simulation: skip the periodic looks
             due = await dispatcher.next_due()
             wake_at = end + 1 if due is None else clock.monotonic() + seconds(due - clock.now())
-        if wake_at > end and not dispatcher.busy:
+        if wake_at > end:
             break
         await clock.advance(max(0.0, wake_at - clock.monotonic()))
     await dispatcher.flush()

@@ -163,7 +163,7 @@ async def test_429_waits_retry_after_then_delivers(bot: Knotbot, clock: ManualCl
     await clock.advance(30 * 60)
     failures = iter([RateLimited(7.0)])
     outbox = RecordingOutbox(clock, fail=lambda chat, key: next(failures, None))
-    await run_until(clock, dispatcher_for(bot, outbox), clock.now())
+    await run_until(clock, dispatcher_for(bot, outbox), clock.now() + timedelta(minutes=1))
     (sent,) = outbox.sent
     assert sent.at - datetime(2026, 3, 2, 9, 30, tzinfo=UTC) == timedelta(seconds=7)
 
@@ -209,7 +209,7 @@ async def test_sends_are_paced_to_the_platform_limits(
         min_edit_interval=3.0, sends_per_second=30.0, sends_per_chat_per_second=1.0
     )
     outbox = RecordingOutbox(clock, limits=limits)
-    await run_until(clock, dispatcher_for(bot, outbox), clock.now())
+    await run_until(clock, dispatcher_for(bot, outbox), clock.now() + timedelta(minutes=1))
     assert len(outbox.sent) == 61
     times = sorted(d.at for d in outbox.sent)
     for i, first in enumerate(times):  # never more than 30 in any one second

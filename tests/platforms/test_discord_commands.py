@@ -197,7 +197,7 @@ async def test_hostile_text_never_pings_never_formats_and_never_crashes(
         assert raw not in everything
     assert "@\u200beveryone" in everything  # shown as typed, but inert
     assert "\\*\\*x\\*\\*" in everything and "\\`y\\`" in everything
-    assert "\\[free](https://evil.example)" in everything
+    assert "\\[free\\](https://evil.example)" in everything  # no masked link
     assert "\u202e" not in everything and "\u2066" not in everything
     assert all(len(m.content) <= 2000 for m in discord_api.messages.values())
 
