@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
 from bot.storage import Database, DatabaseUnavailable, safe_url
 from bot.storage.holds import HoldStatus
-from bot.storage.reminders import ReminderStatus
-from bot.storage.schema import HoldSession, Reminder
+from bot.storage.reminders import DeliveryStatus, ReminderStatus
+from bot.storage.schema import HoldSession, Reminder, ReminderDelivery
+
+# How far back `knotbot status` counts reminders whose fate a crash left unknown.
+UNCERTAIN_WINDOW = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,12 @@ async def database_checks(db: Database, now: datetime) -> list[Check]:
         running = await session.scalar(
             select(func.count()).where(HoldSession.status == HoldStatus.RUNNING)
         )
+        uncertain = await session.scalar(
+            select(func.count()).where(
+                ReminderDelivery.status == DeliveryStatus.UNCERTAIN,
+                ReminderDelivery.occurrence_at >= now - UNCERTAIN_WINDOW,
+            )
+        )
     lag = max(0.0, (now - oldest).total_seconds()) if oldest is not None else 0.0
     # A dispatcher more than a couple of minutes behind is stuck or overloaded.
     checks.append(
@@ -59,6 +68,15 @@ async def database_checks(db: Database, now: datetime) -> list[Check]:
             "reminders",
             lag < 180,
             f"{active} active, {overdue} overdue, dispatcher lag {lag:.0f} s",
+        )
+    )
+    # Informational: each is one reminder a crash may have kept from going out (at most once).
+    checks.append(
+        Check(
+            "deliveries",
+            True,
+            f"{uncertain} uncertain in the last {UNCERTAIN_WINDOW.days} days"
+            " (a crash between a send and its record: sent at most once)",
         )
     )
     checks.append(Check("holds", True, f"{running} running"))

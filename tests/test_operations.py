@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,8 @@ import yaml
 from bot.clock import ManualClock
 from bot.core import Knotbot
 from bot.logs import JsonLines, TextLines
+from bot.storage import Database
+from bot.storage.schema import ReminderDelivery
 from tests.helpers import RecordingReplier, command
 
 KNOTBOT = Path(sys.executable).parent / "knotbot"
@@ -50,6 +53,36 @@ def test_status_reports_database_schema_reminders_and_platforms(tmp_path: Path):
     assert any(line.startswith("ok    schema     up to date") for line in lines)
     assert any("dispatcher lag 0 s" in line for line in lines)
     assert any(line.startswith("ok    telegram   not configured") for line in lines)
+
+
+def test_status_counts_reminders_a_crash_left_uncertain(tmp_path: Path):
+    """An operator sees how many reminders a crash may have kept from going out this week."""
+    env = knotbot_env(tmp_path)
+    knotbot("db", "upgrade", cwd=tmp_path, env=env)
+    now = datetime.now(UTC)
+
+    async def record() -> None:
+        db = Database(env["KNOTBOT_DATABASE_URL"])
+        async with db.session() as session, session.begin():
+            for i, (status, age) in enumerate(
+                [("uncertain", 1), ("uncertain", 50), ("sent", 2), ("uncertain", 24 * 10)]
+            ):
+                at = now - timedelta(hours=age)
+                session.add(
+                    ReminderDelivery(
+                        occurrence_key=f"r{i}-{int(at.timestamp())}",
+                        occurrence_at=at,
+                        kind="relax",
+                        status=status,
+                    )
+                )
+        await db.close()
+
+    asyncio.run(record())
+    result = knotbot("status", cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    (line,) = [ln for ln in result.stdout.splitlines() if "deliveries" in ln]
+    assert line.startswith("ok    deliveries 2 uncertain in the last 7 days"), line
 
 
 def test_status_fails_with_a_rejected_token_and_an_old_schema(tmp_path: Path):
