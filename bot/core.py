@@ -68,7 +68,9 @@ class Knotbot:
             per_person=settings.max_reminders_per_person,
             per_community=settings.max_shared_reminders_per_community,
         )
-        scheduler = Scheduler(clock=clock, wake=self.dispatchers.wake, limits=limits)
+        self.scheduler = scheduler = Scheduler(
+            clock=clock, wake=self.dispatchers.wake, limits=limits
+        )
         holds = HoldManager(
             content=content,
             db=db,
@@ -231,6 +233,7 @@ class Knotbot:
         """Called by an adapter once connected: holds and reminders of `platform` talk through
         `outbox` from now on; fix up what a restart left behind, and start sending reminders."""
         self.services.holds.attach(platform, outbox)
+        self.scheduler.declare(platform, outbox.limits)
         try:
             await self.services.holds.recover(platform)
         except (DatabaseUnavailable, SQLAlchemyError, OSError) as exc:

@@ -129,6 +129,24 @@ TABLE: dict[type[a.Request], tuple[Rule, dict[str, Event]]] = {
             "shared": pressing(lambda t: a.ReminderControl(a.ReminderOp.PAUSE, t.shared_reminder)),
         },
     ),
+    a.AddAnyway: (
+        Rule.OWNER_OR_MODERATOR,
+        {
+            "personal": pressing(lambda t: a.AddAnyway(t.reminder)),
+            "shared": pressing(lambda t: a.AddAnyway(t.shared_reminder)),
+        },
+    ),
+    a.UndoDelete: (
+        Rule.OWNER_OR_MODERATOR,
+        {
+            "personal": pressing(lambda t: a.UndoDelete(t.reminder)),
+            "shared": pressing(lambda t: a.UndoDelete(t.shared_reminder)),
+        },
+    ),
+    a.BedtimeReminder: (
+        Rule.ANYONE,
+        {"": pressing(lambda t: a.BedtimeReminder("2230", "mouth-guard"))},
+    ),
     a.StopReminder: (
         Rule.OWNER_OR_MODERATOR,
         {

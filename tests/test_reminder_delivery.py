@@ -203,7 +203,7 @@ async def test_sends_are_paced_to_the_platform_limits(
     bot = Knotbot(settings=make_settings(), content=content, db=db, clock=clock)
     for i in range(60):
         await say(bot, clock, "/remind at 9:30", who=user(f"p{i}", "P"))
-    await say(bot, clock, "/remind at 9:30", who=user("p0", "P"))  # a second one for p0
+    await say(bot, clock, "/remind legs up at 9:30", who=user("p0", "P"))  # a second for p0
     await clock.advance(30 * 60)
     limits = PlatformLimits(
         min_edit_interval=3.0, sends_per_second=30.0, sends_per_chat_per_second=1.0

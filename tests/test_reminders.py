@@ -217,7 +217,7 @@ async def test_moderators_can_schedule_a_shared_reminder_for_a_community(
 
 async def test_unreadable_requests_get_examples(bot: Knotbot, clock: ManualClock):
     for said, expected in [
-        ("/remind whenever", "I didn't catch when. Some ways to say it:"),
+        ("/remind whenever", "I didn't catch when. Pick one, or say when in your words:"),
         ("/remind every 5 minutes", "every 15 minutes at the most often"),
         ("/remind at 25:00", "\u201c25:00\u201d is not a time of day"),
         ("/remind every 2 hours from 18 to 9", "The hours must run forward"),
@@ -225,8 +225,8 @@ async def test_unreadable_requests_get_examples(bot: Knotbot, clock: ManualClock
         assert expected in (await say(bot, clock, said)).last
     bare = await say(bot, clock, "/remind")
     assert [b.label for b in bare.sent[-1].reply.all_buttons] == [
-        "Every 2 h, 9\u201318, weekdays",
-        "Mouth guard at 22:30",
+        "Every 2 h, 9\u201317, weekdays",
+        "Mouth guard at bedtime",
         "Legs-up rest at 19:00",
     ]
 

@@ -13,7 +13,9 @@ differ are read by `bot.actions.codec`).
 
 from bot.actions.base import Action, Request, Rule, Target, Where, prefixes, register, registered
 from bot.actions.buttons import (
+    AddAnyway,
     AnotherTip,
+    BedtimeReminder,
     DecideTip,
     Decision,
     DeleteTip,
@@ -34,6 +36,7 @@ from bot.actions.buttons import (
     SnoozeReminder,
     StartHold,
     StopReminder,
+    UndoDelete,
     VoteKind,
     VoteTip,
 )
@@ -47,11 +50,12 @@ from bot.actions.requests import (
 )
 
 __all__ = [
-    "MAX_BYTES", "Action", "AnotherTip", "ChangeReminder", "DecideTip", "Decision", "DeleteTip",
-    "Forget", "ForgetChoice", "HoldControl", "HoldOp", "ListReminders", "Quiet",
-    "ReminderControl", "ReminderDone", "ReminderOp", "ReminderPreset", "Request", "ReviewTips",
-    "Rule", "SetCommunityZone", "SetModeration", "SetMyZone", "SetTipOfTheDay",
-    "ShareReminder", "ShowArea", "ShowTechnique", "SnoozeReminder", "StartHold",
-    "StopReminder", "Target", "VoteKind", "VoteTip", "Where", "button", "decode", "describe",
-    "encode", "kind_of", "parse_id", "prefixes", "register", "registered",
+    "MAX_BYTES", "Action", "AddAnyway", "AnotherTip", "BedtimeReminder", "ChangeReminder",
+    "DecideTip", "Decision", "DeleteTip", "Forget", "ForgetChoice", "HoldControl", "HoldOp",
+    "ListReminders", "Quiet", "ReminderControl", "ReminderDone", "ReminderOp", "ReminderPreset",
+    "Request", "ReviewTips", "Rule", "SetCommunityZone", "SetModeration", "SetMyZone",
+    "SetTipOfTheDay", "ShareReminder", "ShowArea", "ShowTechnique", "SnoozeReminder",
+    "StartHold", "StopReminder", "Target", "UndoDelete", "VoteKind", "VoteTip", "Where",
+    "button", "decode", "describe", "encode", "kind_of", "parse_id", "prefixes", "register",
+    "registered",
 ]  # fmt: skip

@@ -91,6 +91,38 @@ class ReminderControl(Action):
     reminder_id: int
 
 
+@register("ra")
+@dataclass(frozen=True)
+class AddAnyway(Action):
+    """'Add it anyway' under "You already have #2 at 22:30": one more just like #2."""
+
+    rule = Rule.OWNER_OR_MODERATOR
+    target = Target.REMINDER
+    target_field = "reminder_id"
+    reminder_id: int
+
+
+@register("ru")
+@dataclass(frozen=True)
+class UndoDelete(Action):
+    """Undo, for a minute after Delete."""
+
+    rule = Rule.OWNER_OR_MODERATOR
+    target = Target.REMINDER
+    target_field = "reminder_id"
+    reminder_id: int
+
+
+@register("rb")
+@dataclass(frozen=True)
+class BedtimeReminder(Action):
+    """A bedtime picked the first time "at bedtime" needs one: kept, and the reminder of
+    `kind` set for it."""
+
+    at: str  # "2230": the wall-clock time, digits only
+    kind: str
+
+
 @register("rx")
 @dataclass(frozen=True)
 class StopReminder(Action):

@@ -9,7 +9,18 @@ from __future__ import annotations
 
 from bot import actions as a
 from bot.actions import Where
-from bot.commands import basics, holds, knot, privacy, progress, quiet, reminders, timezone, tips
+from bot.commands import (
+    basics,
+    holds,
+    knot,
+    privacy,
+    progress,
+    quiet,
+    reminder_list,
+    reminders,
+    timezone,
+    tips,
+)
 from bot.commands.spec import ArgSpec, CommandSpec, SubcommandSpec
 from bot.context import Context, RequestHandler
 from bot.messages import ReplyBuilder, bullets, note, text
@@ -54,10 +65,12 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "remind",
         "Set a relax reminder",
         reminders.remind,
-        ArgSpec("when", "e.g. every 2 hours from 9 to 18 on weekdays; at 22:30 mouth guard"),
+        ArgSpec("when", "e.g. unclench jaw every hour; mouth guard at bedtime"),
         usage="<when and what>",
     ),
-    CommandSpec("reminders", "List, pause, resume or delete your reminders", reminders.reminders),
+    CommandSpec(
+        "reminders", "List, pause, resume or delete your reminders", reminder_list.reminders
+    ),
     CommandSpec(
         "timezone",
         "Set your time zone",
@@ -146,14 +159,17 @@ HANDLERS: dict[type[a.Request], RequestHandler] = {
     a.ShowTechnique: knot.on_technique_button,
     a.StartHold: holds.on_start_button,
     a.HoldControl: holds.on_control_button,
-    a.ListReminders: reminders.on_list,
+    a.ListReminders: reminder_list.on_list,
     a.ReminderPreset: reminders.on_preset,
-    a.ReminderControl: reminders.on_control,
-    a.StopReminder: reminders.on_stop,
-    a.ReminderDone: reminders.on_done,
-    a.SnoozeReminder: reminders.on_snooze,
+    a.ReminderControl: reminder_list.on_control,
+    a.UndoDelete: reminder_list.on_undo,
+    a.StopReminder: reminder_list.on_stop,
+    a.ReminderDone: reminder_list.on_done,
+    a.SnoozeReminder: reminder_list.on_snooze,
     a.ShareReminder: reminders.on_share,
     a.ChangeReminder: reminders.on_change,
+    a.AddAnyway: reminders.on_add_anyway,
+    a.BedtimeReminder: reminders.on_bedtime,
     a.SetMyZone: timezone.on_my_zone,
     a.SetCommunityZone: timezone.on_community_zone,
     a.Quiet: quiet.on_quiet_button,

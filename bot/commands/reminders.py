@@ -1,66 +1,104 @@
-"""/remind and /reminders, and the buttons on reminder messages and in the list."""
+"""/remind: setting up and changing reminders, in the person's own words and hours.
+
+The list (`/reminders`) and the buttons on reminder messages are in `reminder_list.py`.
+"""
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import time
 
 from bot.actions import (
+    AddAnyway,
+    BedtimeReminder,
     ChangeReminder,
     ListReminders,
-    ReminderControl,
-    ReminderDone,
-    ReminderOp,
     ReminderPreset,
     ShareReminder,
-    SnoozeReminder,
-    StopReminder,
     button,
     parse_id,
 )
+from bot.commands.reminder_words import label, line
 from bot.context import Context
-from bot.messages import ButtonStyle, Reply, ReplyBuilder, bullets, note, say, text
+from bot.messages import Reply, ReplyBuilder, bullets, note, say, text
+from bot.reminders.capacity import moves_text
 from bot.reminders.describe import moment_text, schedule_text
-from bot.reminders.messages import reminder_reply
-from bot.reminders.parse import SHARED_WORDS, ParseError, ReminderRequest, parse_request
-from bot.reminders.service import ReminderRefused, ReminderView
-from bot.storage.reminders import ReminderStatus
+from bot.reminders.parse import (
+    KIND_WORDS,
+    SHARED_WORDS,
+    ParseError,
+    ReminderRequest,
+    kind_of,
+    parse_request,
+)
+from bot.reminders.service import Duplicate, ReminderRefused, ReminderView
 
 EXAMPLES = (
-    "/remind every 2 hours from 9:00 to 18:00 on weekdays",
-    "/remind at 22:30 mouth guard",
-    "/remind legs up at 19:00",
+    "/remind every 2 hours from 9 to 17 on weekdays",
+    "/remind unclench jaw every hour",
+    "/remind mouth guard at bedtime",
+    "/remind legs up at 7:30 in the evening",
+    "/remind shoulders down at noon for 2 weeks",
     "/remind in 20 min",
 )
-# Suggestions offered by a bare /remind: one tap to set up the common ones.
+# One-tap suggestions: key -> (button label, the words it stands for).
 PRESETS: dict[str, tuple[str, str]] = {
-    "work": ("Every 2 h, 9\u201318, weekdays", "every 2 hours from 9:00 to 18:00 on weekdays"),
+    "work": ("Every 2 h, 9\u201317, weekdays", "every 2 hours from 9 to 17 on weekdays"),
+    "hour": ("Every hour, 9\u201317, weekdays", "every hour from 9 to 17 on weekdays"),
+    "twice": ("At 11:00 and 15:00", "at 11:00 and 15:00"),
     "guard": ("Mouth guard at 22:30", "at 22:30 mouth guard"),
+    "bed": ("Mouth guard at bedtime", "mouth guard at bedtime"),
     "legs": ("Legs-up rest at 19:00", "legs up at 19:00"),
+    "after": ("Legs up after work", "legs up after work"),
 }
-PAGE_SIZE = 8  # reminders per page of /reminders (each with its two buttons)
+# What each need is offered first.
+FOR_NEED: dict[str, tuple[str, ...]] = {
+    "mouth-guard": ("bed", "guard"),
+    "legs-up": ("legs", "after"),
+}
+GENERAL = ("work", "hour", "twice")
+BARE = ("work", "bed", "legs")  # a bare /remind: one of each need
 KIND_NAMES = {
     "relax": "relax reminders",
     "mouth-guard": "a mouth guard reminder",
     "legs-up": "a legs-up rest reminder",
     "stretch-break": "stretch break reminders",
 }
+BEDTIMES = (time(21, 30), time(22, 0), time(22, 30), time(23, 0), time(23, 30), time(0, 0))
+# Plain words that ask for a reminder: "remind me to relax", "I forget to relax",
+# "I keep forgetting my mouth guard".
+NEED = re.compile(
+    r"\b(?:remind(?:er)?s?|forget(?:ting)?|forgot|remember(?:ing)?|keep forgetting)\b", re.I
+)
 
 
-def _kind_title(ctx: Context, kind: str) -> str:
-    found = ctx.content.reminder_kinds.get(kind)
-    return found.title if found else kind
+def reminder_need(said: str) -> str | None:
+    """The kind of reminder plain words ask for ("relax" if they name none), or None."""
+    if not NEED.search(said):
+        return None
+    return kind_of(said.lower()) or "relax"
+
+
+def suggestions(kind: str | None, lead: str = "") -> Reply:
+    """One-tap reminders for a need (or the common ones), and how to say your own."""
+    keys = FOR_NEED.get(kind or "") or (BARE if kind is None else GENERAL)
+    builder = ReplyBuilder().add(
+        text(lead or "What should I remind you of, and when? Pick one or write your own:"),
+        bullets(EXAMPLES),
+    )
+    extra = "" if kind in (None, "relax") or kind in FOR_NEED else kind
+    builder.row(*(button(PRESETS[k][0], ReminderPreset(_key(k, extra))) for k in keys))
+    return builder.build()
+
+
+def _key(preset: str, kind: str) -> str:
+    return f"{preset}+{kind}" if kind else preset
 
 
 async def remind(ctx: Context) -> None:
     args = ctx.args.strip()
     if not args:
-        builder = ReplyBuilder().add(
-            text("What should I remind you of, and when? Pick one or write your own:"),
-            bullets(EXAMPLES),
-        )
-        builder.row(*(button(label, ReminderPreset(key)) for key, (label, _) in PRESETS.items()))
-        await ctx.answer(builder.build())
+        await ctx.answer(suggestions(None))
         return
     change = re.fullmatch(r"(?:change|edit)\s+(\S+)\s+(.+)", args, flags=re.IGNORECASE)
     if change:
@@ -75,40 +113,77 @@ async def remind(ctx: Context) -> None:
     if ctx.chat.is_community and SHARED_WORDS.search(args):
         await ctx.perform(ShareReminder(args))
         return
-    await _create(ctx, args)
+    await create(ctx, args)
 
 
-async def _parsed(ctx: Context, words: str) -> tuple[ReminderRequest, bool] | None:
-    """The request in `words` and whether the person chose their zone (else it is the
-    default), or None after explaining what was not understood."""
-    zone, chosen = await ctx.services.reminders.user_zone(ctx.user)
+async def _parsed(ctx: Context, words: str, *, change: bool = False) -> ReminderRequest | None:
+    """The request in `words`, or None after explaining what was not understood."""
+    zone, _ = await ctx.services.reminders.user_zone(ctx.user)
+    bedtime = await ctx.services.reminders.bedtime(ctx.user)
     try:
-        return parse_request(words, now=ctx.services.clock.now(), zone=zone), chosen
-    except ParseError as exc:
-        await ctx.answer(
-            ReplyBuilder().add(text(f"{exc} Some ways to say it:"), bullets(EXAMPLES)).build()
+        return parse_request(
+            words, now=ctx.services.clock.now(), zone=zone, bedtime=bedtime, change=change
         )
+    except ParseError as exc:
+        need = kind_of(words.lower())
+        if "catch when" in str(exc) and not change:
+            await ctx.answer(suggestions(need, f"{exc} Pick one, or say when in your words:"))
+        else:
+            await ctx.answer(
+                ReplyBuilder().add(text(f"{exc} Some ways to say it:"), bullets(EXAMPLES)).build()
+            )
         return None
 
 
-async def _create(ctx: Context, words: str) -> None:
-    parsed = await _parsed(ctx, words)
-    if parsed is None:
+async def create(ctx: Context, words: str, *, again: bool = False) -> None:
+    request = await _parsed(ctx, words)
+    if request is None:
         return
-    request, chosen = parsed
+    if request.needs_bedtime:
+        await ctx.answer(_ask_bedtime(request.kind))
+        return
     try:
-        created = await ctx.services.reminders.create(ctx.user, ctx.chat, request)
+        created = await ctx.services.reminders.create(ctx.user, ctx.chat, request, again=again)
+    except Duplicate as exc:
+        await ctx.answer(_duplicate_reply(ctx, exc.existing))
+        return
     except ReminderRefused as exc:
         await ctx.answer(say(str(exc)))
         return
-    await ctx.answer(_created_reply(ctx, created, default_zone=not chosen))
+    _, chosen = await ctx.services.reminders.user_zone(ctx.user)
+    await ctx.answer(created_reply(ctx, created, default_zone=not chosen))
 
 
-def _created_reply(ctx: Context, created: ReminderView, *, default_zone: bool) -> Reply:
+def _ask_bedtime(kind: str) -> Reply:
+    builder = ReplyBuilder().add(
+        text(
+            "When do you usually go to bed? I'll remember it for \u201cat bedtime\u201d. "
+            "Or say a time: /remind mouth guard at 22:45."
+        )
+    )
+    builder.row(*(button(f"{t:%H:%M}", BedtimeReminder(f"{t:%H%M}", kind)) for t in BEDTIMES))
+    return builder.build()
+
+
+def _duplicate_reply(ctx: Context, existing: ReminderView) -> Reply:
+    when = schedule_text(existing.schedule, existing.zone)
+    builder = ReplyBuilder().add(text(f"You already have #{existing.id} {when}."))
+    builder.row(
+        button("Add it anyway", AddAnyway(existing.id)),
+        button("My reminders", ListReminders()),
+    )
+    return builder.build()
+
+
+def created_reply(ctx: Context, created: ReminderView, *, default_zone: bool) -> Reply:
     now = ctx.services.clock.now()
-    what = KIND_NAMES.get(created.kind, "reminders")
+    what = label(ctx.content, created) if created.words else KIND_NAMES.get(created.kind, "")
+    what = what or f"{label(ctx.content, created).lower()} reminders"
     when = schedule_text(created.schedule, created.zone)
     lines = [f"Set: {what}, {when} ({created.zone.key})."]
+    moved = moves_text(list(created.moves))
+    if moved:
+        lines.append(moved)
     if created.next_due is not None:
         lines.append(f"The first one comes {moment_text(created.next_due, created.zone, now)}.")
     builder = ReplyBuilder().add(text(*lines))
@@ -128,175 +203,63 @@ def _created_reply(ctx: Context, created: ReminderView, *, default_zone: bool) -
     return builder.build()
 
 
-def _line(ctx: Context, item: ReminderView, now: datetime) -> str:
-    title = _kind_title(ctx, item.kind)
-    when = schedule_text(item.schedule, item.zone)
-    if item.status is ReminderStatus.PAUSED:
-        state = "paused"
-    elif item.status is ReminderStatus.BLOCKED:
-        state = "paused: I couldn't reach you (did you block me or close your DMs?)"
-    elif item.next_due is not None:
-        state = f"next {moment_text(item.next_due, item.zone, now)}"
-    else:
-        state = "done"
-    return f"{title}, {when} ({item.zone.key}) \u00b7 {state}"
-
-
-async def reminders(ctx: Context) -> None:
-    await ctx.answer(await _list_reply(ctx))
-
-
-async def _list_reply(ctx: Context, lead: str = "", page: int = 0) -> Reply:
-    """One page of the person's reminders (and this chat's shared ones), with their buttons:
-    a list that fits one message whatever the number of reminders."""
-    now = ctx.services.clock.now()
-    found = await ctx.services.reminders.list_for(ctx.user, ctx.chat)
-    builder = ReplyBuilder()
-    if lead:
-        builder.add(text(lead))
-    if not found.mine and not found.shared:
-        builder.add(text("You have no reminders yet. /remind sets one up."))
-        return builder.build()
-    everything = [(r, True) for r in found.mine] + [(r, False) for r in found.shared]
-    pages = max(1, -(-len(everything) // PAGE_SIZE))
-    page = min(max(page, 0), pages - 1)
-    shown = everything[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    mine = [r for r, personal in shown if personal]
-    shared = [r for r, personal in shown if not personal]
-    if mine:
-        lines = [f"#{r.id} {_line(ctx, r, now)}" for r in mine]
-        builder.add(bullets(lines, title="Your reminders:"))
-    if shared:
-        lines = [f"#{r.id} {_line(ctx, r, now)}" for r in shared]
-        builder.add(bullets(lines, title="For everyone here:"))
-    if pages > 1:
-        builder.add(note(f"Page {page + 1} of {pages} ({len(everything)} reminders)."))
-    if found.quiet_until is not None:
-        until = moment_text(found.quiet_until, found.zone, now)
-        builder.add(note(f"Quiet until {until} (/quiet off ends it)."))
-    builder.add(
-        note("Change one with /remind change <number> <when>, e.g. /remind change 3 at 21:00.")
-    )
-    editable = mine + (shared if ctx.user.is_moderator else [])
-    for item in editable:
-        if item.status is ReminderStatus.ACTIVE:
-            toggle = button(f"Pause #{item.id}", ReminderControl(ReminderOp.PAUSE, item.id))
-        else:
-            toggle = button(
-                f"Resume #{item.id}",
-                ReminderControl(ReminderOp.RESUME, item.id),
-                ButtonStyle.PRIMARY,
-            )
-        delete = button(
-            f"Delete #{item.id}", ReminderControl(ReminderOp.DELETE, item.id), ButtonStyle.DANGER
-        )
-        builder.row(toggle, delete)
-    turn = []
-    if page > 0:  # ListReminders counts pages from 1 (0: the list anew, as a new message)
-        turn.append(button("\u2190 Previous", ListReminders(page)))
-    if page + 1 < pages:
-        turn.append(button("Next \u2192", ListReminders(page + 2)))
-    builder.row(*turn)
-    return builder.build()
-
-
 # -- requests and buttons, checked by bot.access before they run ----------------------------
 
 
 async def on_share(ctx: Context, request: ShareReminder) -> None:
-    await _create(ctx, request.words)
+    await create(ctx, request.words)
 
 
 async def on_change(ctx: Context, request: ChangeReminder) -> None:
-    parsed = await _parsed(ctx, request.words)
+    parsed = await _parsed(ctx, request.words, change=True)
     if parsed is None:
         return
+    if parsed.schedule is None and not parsed.words and not parsed.kind_named and not parsed.days:
+        await ctx.answer(say("What should change? For example /remind change 2 at 23:00."))
+        return
+    if parsed.needs_bedtime:
+        await ctx.answer(_ask_bedtime(parsed.kind))
+        return
     try:
-        changed = await ctx.services.reminders.change(request.reminder_id, parsed[0])
+        changed = await ctx.services.reminders.change(request.reminder_id, parsed)
     except ReminderRefused as exc:
         await ctx.answer(say(str(exc)))
         return
     now = ctx.services.clock.now()
-    await ctx.answer(say(f"Changed #{changed.id}: {_line(ctx, changed, now)}"))
-
-
-async def on_list(ctx: Context, action: ListReminders) -> None:
-    if action.page:  # turning a page replaces the list
-        await ctx.answer_in_place(await _list_reply(ctx, page=action.page - 1))
-        return
-    await ctx.answer(await _list_reply(ctx))
-
-
-async def on_control(ctx: Context, action: ReminderControl) -> None:
-    service = ctx.services.reminders
-    try:
-        match action.op:
-            case ReminderOp.PAUSE:
-                lead = f"Paused #{(await service.pause(action.reminder_id)).id}."
-            case ReminderOp.RESUME:
-                lead = f"Resumed #{(await service.resume(action.reminder_id)).id}."
-            case ReminderOp.DELETE:
-                lead = f"Deleted #{(await service.delete(action.reminder_id)).id}."
-    except ReminderRefused as exc:
-        await ctx.replier.notice(str(exc))
-        return
-    await ctx.answer_in_place(await _list_reply(ctx, lead))
+    lines = [f"Changed #{changed.id}: {line(ctx.content, changed, now)}"]
+    if moved := moves_text(list(changed.moves)):
+        lines.append(moved)
+    await ctx.answer(say(*lines))
 
 
 async def on_preset(ctx: Context, action: ReminderPreset) -> None:
-    preset = PRESETS.get(action.preset)
+    key, _, kind = action.preset.partition("+")
+    preset = PRESETS.get(key)
     if preset is None:
         await ctx.answer(say("That suggestion is gone; try /remind."))
         return
-    await _create(ctx, preset[1])
+    await create(ctx, f"{_said(kind)} {preset[1]}".strip())
 
 
-async def _shown_again(ctx: Context, delivery_id: int, line: str) -> Reply:
-    """The reminder message as it was, without buttons, with `line` added."""
-    occurrence = await ctx.services.reminders.occurrence(delivery_id)
-    if occurrence is None:
-        return say(line)
-    shown = reminder_reply(ctx.content, occurrence)
-    return ReplyBuilder().add(*shown.blocks, note(line)).build()
-
-
-async def on_done(ctx: Context, action: ReminderDone) -> None:
+async def on_add_anyway(ctx: Context, action: AddAnyway) -> None:
     try:
-        first = await ctx.services.reminders.done(ctx.user, action.delivery_id)
+        created = await ctx.services.reminders.again(action.reminder_id)
     except ReminderRefused as exc:
-        await ctx.replier.notice(str(exc))
+        await ctx.answer(say(str(exc)))
         return
-    occurrence = await ctx.services.reminders.occurrence(action.delivery_id)
-    if (occurrence is not None and occurrence.shared) or not first:
-        await ctx.replier.notice("Logged. Nice work." if first else "Already logged.")
-        return
-    await ctx.answer_in_place(
-        await _shown_again(ctx, action.delivery_id, "Done. Nice work, that counts.")
-    )
+    await ctx.answer_in_place(created_reply(ctx, created, default_zone=False))
 
 
-async def on_snooze(ctx: Context, action: SnoozeReminder) -> None:
+async def on_bedtime(ctx: Context, action: BedtimeReminder) -> None:
     try:
-        at = await ctx.services.reminders.snooze(action.delivery_id)
-    except ReminderRefused as exc:
-        await ctx.replier.notice(str(exc))
+        at = time(int(action.at[:2]), int(action.at[2:]))
+    except ValueError:
+        await ctx.answer(say("That button is from an older version; try /remind again."))
         return
-    occurrence = await ctx.services.reminders.occurrence(action.delivery_id)
-    zone = occurrence.zone if occurrence else None
-    line = f"Snoozed until {at.astimezone(zone):%H:%M}."
-    await ctx.answer_in_place(await _shown_again(ctx, action.delivery_id, line))
+    await ctx.services.reminders.set_bedtime(ctx.user, at)
+    await create(ctx, f"{_said(action.kind)} at bedtime")
 
 
-async def on_stop(ctx: Context, action: StopReminder) -> None:
-    try:
-        paused = await ctx.services.reminders.pause(action.reminder_id)
-    except ReminderRefused as exc:
-        await ctx.replier.notice(str(exc))
-        return
-    when = schedule_text(paused.schedule, paused.zone)
-    await ctx.answer_in_place(
-        say(
-            f"Paused: {_kind_title(ctx, paused.kind)}, {when}.",
-            "/reminders resumes or changes them.",
-        )
-    )
+def _said(kind: str) -> str:
+    """A kind as words the parser recognises ("mouth-guard" -> "mouth guard")."""
+    return KIND_WORDS[kind][0] if kind in KIND_WORDS else ""

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from bot.actions import ReminderDone, SnoozeReminder, StopReminder, button
 from bot.content import ContentLibrary
-from bot.messages import ButtonStyle, Reply, ReplyBuilder, heading, note, text
+from bot.messages import Block, ButtonStyle, Reply, ReplyBuilder, heading, note, text
 from bot.reminders.describe import schedule_text
-from bot.reminders.schedule import ScheduleKind
+from bot.reminders.schedule import Schedule, ScheduleKind
 
 if TYPE_CHECKING:
     from bot.reminders.kinds import Occurrence
@@ -18,19 +20,27 @@ SNOOZE_MINUTES = 15
 
 
 def reminder_reply(content: ContentLibrary, occurrence: Occurrence) -> Reply:
-    """A relax prompt (rotating through the kind's texts) with Done, Snooze and Stop; its Stop
-    stops the whole series, also when this is a snoozed copy."""
+    """The person's own words for it (else the kind's title), a prompt rotating through the
+    kind's texts, and Done, Snooze and Stop; its Stop stops the whole series, also when this
+    is a snoozed copy."""
     kind = content.reminder_kinds.get(occurrence.kind) or content.reminder_kinds["relax"]
     prompt = kind.texts[occurrence.text_index % len(kind.texts)]
     done = button("Done", ReminderDone(occurrence.delivery_id), ButtonStyle.PRIMARY)
     stop = button("Stop these reminders", StopReminder(occurrence.reminder_id), ButtonStyle.DANGER)
-    builder = ReplyBuilder().add(heading(kind.title), text(prompt))
+    title = occurrence.words[:1].upper() + occurrence.words[1:] if occurrence.words else kind.title
+    builder = ReplyBuilder().add(heading(title), text(prompt))
     schedule = occurrence.schedule
     if schedule.kind is not ScheduleKind.ONCE:
-        builder.add(note(f"{schedule_text(schedule, occurrence.zone)} \u00b7 /reminders to change"))
+        builder.add(schedule_note(schedule, occurrence.zone))
     if occurrence.shared:
         builder.row(done, stop)
     else:
         snooze = button(f"Snooze {SNOOZE_MINUTES} min", SnoozeReminder(occurrence.delivery_id))
         builder.row(done, snooze, stop)
     return builder.build(private=not occurrence.shared)
+
+
+@lru_cache(maxsize=4096)
+def schedule_note(schedule: Schedule, zone: ZoneInfo) -> Block:
+    """When a reminder comes, in words: worked out once for everyone with the same schedule."""
+    return note(f"{schedule_text(schedule, zone)} \u00b7 /reminders to change")

@@ -36,9 +36,12 @@ class Schedule:
     times: tuple[time, ...] = ()  # DAILY
     weekdays: frozenset[int] = field(default=ALL_DAYS)
     at: datetime | None = None  # ONCE (aware)
-    # A stable per-person shift of the whole window (every occurrence, and the end), so not
-    # everyone who asked for "every 2 hours from 9" is due at 9:00; the count stays the same.
-    offset_minutes: int = 0
+    # Times moved because the minute asked was full (`bot.reminders.capacity`): asked -> given,
+    # always inside the window asked for.
+    moves: tuple[tuple[time, time], ...] = ()
+    # A repeat that ends: no occurrence after this moment (aware); `times` asked, if a count.
+    ends_at: datetime | None = None
+    count: int = 0
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -49,7 +52,9 @@ class Schedule:
             "times": [t.strftime("%H:%M") for t in self.times],
             "weekdays": sorted(self.weekdays),
             "at": self.at.astimezone(UTC).isoformat() if self.at else None,
-            "offset_minutes": self.offset_minutes,
+            "moves": [[a.strftime("%H:%M"), b.strftime("%H:%M")] for a, b in self.moves],
+            "ends_at": self.ends_at.astimezone(UTC).isoformat() if self.ends_at else None,
+            "count": self.count,
         }
 
     @classmethod
@@ -57,7 +62,8 @@ class Schedule:
         def hm(value: object) -> time:
             return time.fromisoformat(str(value))
 
-        at = data.get("at")
+        at, ends_at = data.get("at"), data.get("ends_at")
+        moves = data.get("moves") or ()
         return cls(
             kind=ScheduleKind(str(data["kind"])),
             every_minutes=int(data.get("every_minutes") or 0),  # type: ignore[call-overload]
@@ -66,19 +72,29 @@ class Schedule:
             times=tuple(hm(t) for t in data.get("times") or ()),  # type: ignore[attr-defined]
             weekdays=frozenset(int(d) for d in data.get("weekdays") or ALL_DAYS),  # type: ignore[attr-defined]
             at=datetime.fromisoformat(str(at)) if at else None,
-            offset_minutes=int(data.get("offset_minutes") or 0),  # type: ignore[call-overload]
+            moves=tuple((hm(a), hm(b)) for a, b in moves),  # type: ignore[attr-defined]
+            ends_at=datetime.fromisoformat(str(ends_at)) if ends_at else None,
+            count=int(data.get("count") or 0),  # type: ignore[call-overload]
         )
 
-    def wall_times(self, day: date) -> list[time]:
-        """The local wall-clock times this schedule fires on `day`, in order."""
+    def asked_times(self, day: date) -> list[time]:
+        """The wall-clock times asked for on `day`, before any move."""
         if self.kind is ScheduleKind.ONCE or day.weekday() not in self.weekdays:
             return []
         if self.kind is ScheduleKind.DAILY:
             return sorted(self.times)
-        start = self.window_start.hour * 60 + self.window_start.minute + self.offset_minutes
-        end = self.window_end.hour * 60 + self.window_end.minute + self.offset_minutes
+        start = self.window_start.hour * 60 + self.window_start.minute
+        end = self.window_end.hour * 60 + self.window_end.minute
         step = max(1, self.every_minutes)
         return [time(m // 60, m % 60) for m in range(start, min(end, 24 * 60 - 1) + 1, step)]
+
+    def wall_times(self, day: date) -> list[time]:
+        """The local wall-clock times this schedule fires on `day`, in order."""
+        asked = self.asked_times(day)
+        if not self.moves:
+            return asked
+        moved = dict(self.moves)
+        return sorted(moved.get(t, t) for t in asked)
 
     def in_window(self, moment: datetime, zone: ZoneInfo) -> bool:
         """Whether `moment` falls inside this schedule's waking hours (for catch-ups)."""
@@ -87,7 +103,7 @@ class Schedule:
             return False
         if self.kind is not ScheduleKind.INTERVAL:
             return True
-        minute = local.hour * 60 + local.minute - self.offset_minutes
+        minute = local.hour * 60 + local.minute
         start = self.window_start.hour * 60 + self.window_start.minute
         end = self.window_end.hour * 60 + self.window_end.minute
         return start <= minute <= end
@@ -121,9 +137,22 @@ def next_after(schedule: Schedule, zone: ZoneInfo, after: datetime) -> datetime 
         for wall in schedule.wall_times(local_day):
             moment = resolve(local_day, wall, zone)
             if moment > after:
-                return moment
+                ended = schedule.ends_at is not None and moment > schedule.ends_at
+                return None if ended else moment
         local_day += timedelta(days=1)
     return None
+
+
+def occurrences_between(
+    schedule: Schedule, zone: ZoneInfo, after: datetime, until: datetime, limit: int = 1000
+) -> list[datetime]:
+    """Occurrences in (after, until], at most `limit` (what "3 of 10 left" counts)."""
+    found: list[datetime] = []
+    moment = next_after(schedule, zone, after)
+    while moment is not None and moment <= until and len(found) < limit:
+        found.append(moment)
+        moment = next_after(schedule, zone, moment)
+    return found
 
 
 def latest_at_or_before(schedule: Schedule, zone: ZoneInfo, moment: datetime) -> datetime | None:

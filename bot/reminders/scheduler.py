@@ -2,9 +2,11 @@
 of the day. Where is something scheduled? Here.
 
 Callers describe what and when (a `Booking`); the scheduler checks the limits, stores it with
-its next due time (UTC, with its zone next to it) and, once the transaction has committed,
-wakes the platform's dispatcher, which sends it when due. Changing, pausing and resuming go
-through here too, so every path counts towards the same limits.
+its next due time (UTC, with its zone next to it) and the minutes of the day it takes, and,
+once the transaction has committed, wakes the platform's dispatcher, which sends it when due.
+Changing, pausing and resuming go through here too, so every path counts towards the same
+limits. `fit` moves a time the person asked for off a minute the platform cannot send in
+time (`bot.reminders.capacity`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.messages import ChatKind
+from bot.outbox import PlatformLimits
+from bot.reminders import capacity
+from bot.reminders.capacity import Move
 from bot.reminders.schedule import Schedule, next_after
 from bot.storage import Tx
 from bot.storage.reminders import ReminderStatus
@@ -61,6 +66,24 @@ class Scheduler:
         self._clock = clock
         self._wake = wake
         self.limits = limits or BookingLimits()
+        self._per_minute: dict[str, int] = {}
+
+    def declare(self, platform: str, limits: PlatformLimits) -> None:
+        """What `platform` can send in a minute (its adapter says, when it connects)."""
+        self._per_minute[platform] = max(1, int(limits.sends_per_second * 60))
+
+    async def fit(
+        self, tx: Tx, platform: str, schedule: Schedule, zone: str
+    ) -> tuple[Schedule, list[Move]]:
+        """`schedule` at the minutes asked, or moved to the nearest with room where full."""
+        per_minute = self._per_minute.get(platform)
+        if per_minute is None:  # nothing known about the platform's pace: as asked
+            return schedule, []
+        where = ZoneInfo(zone)
+        now = self._clock.now()
+        wanted = capacity.wanted_minutes(schedule, where, now)
+        load = await tx.reminders.load(platform, wanted)
+        return capacity.fit(schedule, where, now, load, per_minute)
 
     async def book(self, tx: Tx, booking: Booking, *, after: datetime | None = None) -> Reminder:
         """Store something new to send; `after` (default now) is when it may first come."""
@@ -86,6 +109,7 @@ class Scheduler:
         if row.status != ReminderStatus.ACTIVE:
             raise ReminderRefused("That reminder would never come; try another time.")
         await tx.reminders.add(row)
+        await self._occupy(tx, row)
         self._wake_after(tx, row.platform)
         return row
 
@@ -114,8 +138,16 @@ class Scheduler:
         row.status = ReminderStatus.ACTIVE
         now = self._clock.now()
         self.reschedule(row, max(now, after or now))
+        if schedule is not None or zone is not None:
+            await self._occupy(tx, row)
         self._wake_after(tx, row.platform)
         return row
+
+    async def rezone(self, tx: Tx, row: Reminder, zone: str, after: datetime) -> None:
+        """The same wall-clock times in another zone (a person or community moved)."""
+        row.timezone = zone
+        self.reschedule(row, after)
+        await self._occupy(tx, row)
 
     def pause(self, row: Reminder, status: ReminderStatus = ReminderStatus.PAUSED) -> None:
         row.status = status
@@ -152,6 +184,11 @@ class Scheduler:
                 raise ReminderRefused(
                     f"You have {limit} reminders already; delete one in /reminders first."
                 )
+
+    async def _occupy(self, tx: Tx, row: Reminder) -> None:
+        schedule = Schedule.from_json(json.loads(row.schedule))
+        minutes = capacity.minutes_of(schedule, ZoneInfo(row.timezone), self._clock.now())
+        await tx.reminders.occupy(row.id, row.platform, minutes)
 
     def _wake_after(self, tx: Tx, platform: str) -> None:
         tx.after_commit(lambda: self._wake(platform))

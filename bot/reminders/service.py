@@ -8,15 +8,16 @@ value (`ReminderView`, `ReminderList`), never a database row.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.messages import ChatKind, ChatRef, UserRef
+from bot.reminders.capacity import Move
 from bot.reminders.kinds import TIP_OF_THE_DAY, Occurrence
 from bot.reminders.messages import SNOOZE_MINUTES
-from bot.reminders.parse import ReminderRequest
+from bot.reminders.parse import ReminderRequest, merged
 from bot.reminders.schedule import Schedule, ScheduleKind
 from bot.reminders.scheduler import Booking, ReminderRefused, Scheduler
 from bot.storage import Database, Tx
@@ -26,6 +27,7 @@ from bot.storage.schema import Reminder, User
 __all__ = ["ReminderList", "ReminderRefused", "ReminderService", "ReminderView"]
 
 SNOOZE = timedelta(minutes=SNOOZE_MINUTES)
+UNDO = timedelta(minutes=1)  # how long Delete can be undone
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,8 @@ class ReminderView:
     next_due: datetime | None
     shared: bool
     words: str = ""
+    moves: tuple[Move, ...] = ()  # times moved off a full minute when it was booked
+    snooze_of: int | None = None  # a snoozed copy: the reminder it copies
 
 
 @dataclass(frozen=True)
@@ -48,9 +52,18 @@ class ReminderList:
     shared: tuple[ReminderView, ...]  # this community chat's
     zone: ZoneInfo
     quiet_until: datetime | None
+    snoozed: tuple[ReminderView, ...] = ()  # the person's snoozed copies still to come
 
 
-def view(row: Reminder) -> ReminderView:
+class Duplicate(Exception):
+    """The same reminder exists already; `existing` is it."""
+
+    def __init__(self, existing: ReminderView) -> None:
+        super().__init__(existing.id)
+        self.existing = existing
+
+
+def view(row: Reminder, moves: list[Move] | None = None) -> ReminderView:
     status = ReminderStatus(row.status)
     return ReminderView(
         id=row.id,
@@ -61,7 +74,17 @@ def view(row: Reminder) -> ReminderView:
         next_due=row.occurrence_at if status is ReminderStatus.ACTIVE else None,
         shared=row.community_id is not None,
         words=row.words or "",
+        moves=tuple(moves or ()),
+        snooze_of=row.snooze_of,
     )
+
+
+def _same(row: Reminder, kind: str, words: str, schedule: Schedule) -> bool:
+    """Would a new reminder only repeat this one? (The same kind, words and times asked.)"""
+    if row.kind != kind or (row.words or "") != words or row.snooze_of is not None:
+        return False
+    old = Schedule.from_json(json.loads(row.schedule))
+    return old.to_json() | {"moves": []} == schedule.to_json() | {"moves": []}
 
 
 class ReminderService:
@@ -92,8 +115,7 @@ class ReminderService:
             user.timezone = zone
             rows = await tx.reminders.for_user(user.id)
             for row in rows:
-                row.timezone = zone
-                self._scheduler.reschedule(row, max(now, user.quiet_until or now))
+                await self._scheduler.rezone(tx, row, zone, max(now, user.quiet_until or now))
             self._scheduler.moved(tx, ref.platform)
         return len(rows)
 
@@ -106,17 +128,21 @@ class ReminderService:
             community.timezone = zone
             rows = await tx.reminders.for_community(community.id)
             for row in rows:
-                row.timezone = zone
-                self._scheduler.reschedule(row, now)
+                await self._scheduler.rezone(tx, row, zone, now)
             self._scheduler.moved(tx, chat.platform)
         return len(rows)
 
     # -- creating --------------------------------------------------------------------------
 
-    async def create(self, ref: UserRef, chat: ChatRef, request: ReminderRequest) -> ReminderView:
+    async def create(
+        self, ref: UserRef, chat: ChatRef, request: ReminderRequest, *, again: bool = False
+    ) -> ReminderView:
         """A personal reminder (it comes in a private chat), or with `request.shared` in a
-        community chat, one for everyone there (`bot.access` has checked the moderator)."""
+        community chat, one for everyone there (`bot.access` has checked the moderator).
+        Raises Duplicate if the same one exists, unless `again` (the person said add it)."""
         now = self._clock.now()
+        if request.schedule is None:
+            raise ReminderRefused("I didn't catch when.")
         shared = request.shared and chat.kind is ChatKind.COMMUNITY
         async with self._db.transaction() as tx:
             user = await tx.users.ensure(ref, now)
@@ -129,18 +155,57 @@ class ReminderService:
                 zone = user.timezone or self.default_zone
                 target = ChatRef(chat.platform, ref.user_id, ChatKind.PRIVATE)
                 after = max(now, user.quiet_until or now)
+            if not again:
+                if community is not None:
+                    existing = await tx.reminders.for_community(community.id)
+                else:
+                    existing = await tx.reminders.for_user(user.id)
+                for row in existing:
+                    if _same(row, request.kind, request.words, request.schedule):
+                        raise Duplicate(view(row))
+            schedule, moves = await self._scheduler.fit(tx, chat.platform, request.schedule, zone)
             booking = Booking(
                 kind=request.kind,
-                schedule=request.schedule,
+                schedule=schedule,
                 zone=zone,
                 platform=chat.platform,
                 chat_id=target.chat_id,
                 chat_kind=target.kind,
                 user_id=user.id,
                 community_id=community.id if community else None,
+                words=request.words,
             )
             row = await self._scheduler.book(tx, booking, after=after)
-            return view(row)
+            return view(row, moves)
+
+    async def again(self, reminder_id: int) -> ReminderView:
+        """A second reminder just like this one ("Add it anyway")."""
+        async with self._db.transaction() as tx:
+            row = await self._existing(tx, reminder_id)
+            booking = Booking(
+                kind=row.kind,
+                schedule=Schedule.from_json(json.loads(row.schedule)),
+                zone=row.timezone,
+                platform=row.platform,
+                chat_id=row.chat_id,
+                chat_kind=ChatKind(row.chat_kind),
+                user_id=row.user_id,
+                community_id=row.community_id,
+                words=row.words or "",
+            )
+            return view(await self._scheduler.book(tx, booking))
+
+    # -- bedtime ---------------------------------------------------------------------------
+
+    async def bedtime(self, ref: UserRef) -> time | None:
+        async with self._db.transaction() as tx:
+            user = await tx.users.get(ref.platform, ref.user_id)
+        return time.fromisoformat(user.bedtime) if user and user.bedtime else None
+
+    async def set_bedtime(self, ref: UserRef, at: time) -> None:
+        async with self._db.transaction() as tx:
+            user = await tx.users.ensure(ref, self._clock.now())
+            user.bedtime = f"{at:%H:%M}"
 
     # -- listing and changing --------------------------------------------------------------
 
@@ -149,13 +214,15 @@ class ReminderService:
         now = self._clock.now()
         async with self._db.transaction() as tx:
             user = await tx.users.ensure(ref, now)
+            await tx.reminders.purge_deleted(now - UNDO)
             mine = tuple(view(r) for r in await tx.reminders.for_user(user.id))
+            snoozed = tuple(view(r) for r in await tx.reminders.snoozed_for_user(user.id))
             shared: tuple[ReminderView, ...] = ()
             if chat.kind is ChatKind.COMMUNITY:
                 rows = await tx.reminders.for_chat(chat.platform, chat.chat_id)
                 shared = tuple(view(r) for r in rows)
             quiet = user.quiet_until if user.quiet_until and user.quiet_until > now else None
-            return ReminderList(mine, shared, self.zone_of(user), quiet)
+            return ReminderList(mine, shared, self.zone_of(user), quiet, snoozed)
 
     async def pause(self, reminder_id: int) -> ReminderView:
         """Pause a reminder, and drop any snoozed copy of it still to come."""
@@ -177,11 +244,38 @@ class ReminderService:
             return view(row)
 
     async def delete(self, reminder_id: int) -> ReminderView:
+        """Delete, undoably for a minute: kept aside (status deleted), then removed for good.
+        A snoozed copy is simply cancelled."""
+        now = self._clock.now()
         async with self._db.transaction() as tx:
+            await tx.reminders.purge_deleted(now - UNDO)
             row = await self._existing(tx, reminder_id)
             result = view(row)
-            await tx.reminders.delete(row.id)
+            if row.snooze_of is not None:
+                await tx.reminders.delete(row.id)
+                return result
+            for copy in await tx.reminders.snoozed_copies(row.id):
+                await tx.reminders.delete(copy.id)
+            row.deleted_from = row.status  # what Undo brings back
+            self._scheduler.pause(row, ReminderStatus.DELETED)
+            row.deleted_at = now
             return result
+
+    async def undo_delete(self, reminder_id: int) -> ReminderView:
+        now = self._clock.now()
+        async with self._db.transaction() as tx:
+            row = await tx.reminders.get(reminder_id)
+            if row is None or row.status != ReminderStatus.DELETED:
+                raise ReminderRefused("That reminder is not deleted.")
+            if row.deleted_at is None or now - row.deleted_at > UNDO:
+                raise ReminderRefused("Too late to undo; set it up again with /remind.")
+            was, row.deleted_at, row.deleted_from = row.deleted_from, None, None
+            row.status = ReminderStatus.PAUSED
+            if was == ReminderStatus.ACTIVE:  # counts toward the limits again
+                await self._scheduler.change(tx, row)
+            elif was == ReminderStatus.BLOCKED:
+                row.status = ReminderStatus.BLOCKED
+            return view(row)
 
     async def change(self, reminder_id: int, request: ReminderRequest) -> ReminderView:
         """New times for a reminder; its kind changes only if the new words name one."""
@@ -192,12 +286,22 @@ class ReminderService:
                     "That is the tip of the day; moderators change it with /tip daily."
                 )
             kind = request.kind if request.kind_named else None
-            row = await self._scheduler.change(tx, row, schedule=request.schedule, kind=kind)
-            return view(row)
+            words = request.words or None
+            if words is None and kind is not None and kind != row.kind:
+                words = ""  # a new kind named plainly: the old words would contradict it
+            schedule, moves = Schedule.from_json(json.loads(row.schedule)), []
+            if request.schedule is not None or request.days or request.said:
+                new = merged(schedule, request)
+                if new != schedule:
+                    schedule, moves = await self._scheduler.fit(
+                        tx, row.platform, replace(new, moves=()), row.timezone
+                    )
+            row = await self._scheduler.change(tx, row, schedule=schedule, kind=kind, words=words)
+            return view(row, moves)
 
     async def _existing(self, tx: Tx, reminder_id: int) -> Reminder:
         row = await tx.reminders.get(reminder_id)
-        if row is None:
+        if row is None or row.status == ReminderStatus.DELETED:
             raise ReminderRefused("That reminder no longer exists.")
         return row
 

@@ -11,14 +11,19 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.schema import Reminder, ReminderDelivery, ReminderDone, User
+from bot.storage.schema import Reminder, ReminderDelivery, ReminderDone, ReminderMinute, User
 
 
 class ReminderStatus(StrEnum):
     ACTIVE = "active"
     PAUSED = "paused"
     BLOCKED = "blocked"  # the recipient blocked the bot or closed their DMs
-    FINISHED = "finished"  # a one-off that has been delivered
+    FINISHED = "finished"  # a one-off that has been delivered, or a repeat that ended
+    DELETED = "deleted"  # deleted a moment ago: Undo brings it back, then it is removed
+
+
+# Reminders that no longer count: neither listed nor counted toward any limit.
+GONE = (ReminderStatus.FINISHED, ReminderStatus.DELETED)
 
 
 class DeliveryStatus(StrEnum):
@@ -40,6 +45,33 @@ class Reminders:
         await self._s.flush()
         return reminder
 
+    async def occupy(self, reminder_id: int, platform: str, minutes: set[int]) -> None:
+        """Record the minutes of the day (UTC) a reminder fires at, replacing earlier ones."""
+        await self._s.execute(
+            delete(ReminderMinute).where(ReminderMinute.reminder_id == reminder_id)
+        )
+        if minutes:
+            await self._s.execute(
+                insert(ReminderMinute),
+                [{"reminder_id": reminder_id, "platform": platform, "minute": m} for m in minutes],
+            )
+
+    async def load(self, platform: str, minutes: set[int]) -> dict[int, int]:
+        """How many active reminders fire at each of `minutes` (UTC minutes of the day)."""
+        if not minutes:
+            return {}
+        rows = await self._s.execute(
+            select(ReminderMinute.minute, func.count())
+            .join(Reminder, Reminder.id == ReminderMinute.reminder_id)
+            .where(
+                ReminderMinute.platform == platform,
+                ReminderMinute.minute.in_(sorted(minutes)),
+                Reminder.status == ReminderStatus.ACTIVE,
+            )
+            .group_by(ReminderMinute.minute)
+        )
+        return {int(minute): int(count) for minute, count in rows.all()}
+
     async def get(self, reminder_id: int) -> Reminder | None:
         return await self._s.get(Reminder, reminder_id)
 
@@ -50,7 +82,7 @@ class Reminders:
                 Reminder.user_id == user_id,
                 Reminder.community_id.is_(None),
                 Reminder.snooze_of.is_(None),
-                Reminder.status != ReminderStatus.FINISHED,
+                Reminder.status.not_in(GONE),
             )
             .order_by(Reminder.id)
         )
@@ -63,7 +95,7 @@ class Reminders:
                 select(func.count()).where(
                     Reminder.user_id == user_id,
                     Reminder.community_id.is_(None),
-                    Reminder.status != ReminderStatus.FINISHED,
+                    Reminder.status.not_in(GONE),
                 )
             )
             or 0
@@ -74,7 +106,7 @@ class Reminders:
             await self._s.scalar(
                 select(func.count()).where(
                     Reminder.community_id == community_id,
-                    Reminder.status != ReminderStatus.FINISHED,
+                    Reminder.status.not_in(GONE),
                 )
             )
             or 0
@@ -97,7 +129,7 @@ class Reminders:
                 Reminder.platform == platform,
                 Reminder.chat_id == chat_id,
                 Reminder.community_id.is_not(None),
-                Reminder.status != ReminderStatus.FINISHED,
+                Reminder.status.not_in(GONE),
             )
             .order_by(Reminder.id)
         )
@@ -109,7 +141,7 @@ class Reminders:
             select(Reminder)
             .where(
                 Reminder.community_id == community_id,
-                Reminder.status != ReminderStatus.FINISHED,
+                Reminder.status.not_in(GONE),
             )
             .order_by(Reminder.id)
         )
@@ -126,6 +158,28 @@ class Reminders:
 
     async def delete(self, reminder_id: int) -> None:
         await self._s.execute(delete(Reminder).where(Reminder.id == reminder_id))
+
+    async def purge_deleted(self, before: datetime) -> None:
+        """Remove for good what was deleted before `before` (its Undo has run out)."""
+        await self._s.execute(
+            delete(Reminder).where(
+                Reminder.status == ReminderStatus.DELETED, Reminder.deleted_at < before
+            )
+        )
+
+    async def snoozed_for_user(self, user_id: int) -> Sequence[Reminder]:
+        """A person's snoozed copies still to come (a list shows them, with Cancel)."""
+        rows = await self._s.scalars(
+            select(Reminder)
+            .where(
+                Reminder.user_id == user_id,
+                Reminder.community_id.is_(None),
+                Reminder.snooze_of.is_not(None),
+                Reminder.status == ReminderStatus.ACTIVE,
+            )
+            .order_by(Reminder.next_due_at)
+        )
+        return rows.all()
 
     async def next_due(self, platform: str) -> datetime | None:
         """The earliest moment any reminder of this platform needs attention (an index lookup)."""

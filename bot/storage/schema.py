@@ -74,6 +74,8 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # /quiet: no personal reminders before this moment.
     quiet_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # When they go to bed ("22:30", their wall clock), for "/remind mouth guard at bedtime".
+    bedtime: Mapped[str | None] = mapped_column(String(5), nullable=True)
 
 
 class Community(Base):
@@ -164,6 +166,23 @@ class Reminder(Base):
         ForeignKey("reminders.id", ondelete="CASCADE"), nullable=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Deleted a moment ago (Undo still possible), and the status it had then.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    deleted_from: Mapped[str | None] = mapped_column(String(16), nullable=True)
+
+
+class ReminderMinute(Base):
+    """A minute of the day (UTC) a reminder fires at: how full each minute is, so a new
+    reminder can be moved off a minute the platform cannot send in time."""
+
+    __tablename__ = "reminder_minutes"
+    __table_args__ = (Index("ix_reminder_minutes_platform_minute", "platform", "minute"),)
+
+    reminder_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("reminders.id", ondelete="CASCADE"), primary_key=True
+    )
+    minute: Mapped[int] = mapped_column(Integer, primary_key=True)  # 0..1439, UTC
+    platform: Mapped[str] = mapped_column(String(32))
 
 
 class ReminderDelivery(Base):

@@ -1,0 +1,186 @@
+"""/reminders, and the buttons on reminder messages and in the list: the list tells the truth
+(snoozed copies, paused ones, how a repeat ends), and Delete can be undone for a minute."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.actions import (
+    ListReminders,
+    ReminderControl,
+    ReminderDone,
+    ReminderOp,
+    SnoozeReminder,
+    StopReminder,
+    UndoDelete,
+    button,
+)
+from bot.commands.reminder_words import label, line
+from bot.context import Context
+from bot.messages import ButtonStyle, Reply, ReplyBuilder, bullets, note, say, text
+from bot.reminders.describe import moment_text, schedule_text
+from bot.reminders.messages import reminder_reply
+from bot.reminders.service import ReminderRefused, ReminderView
+from bot.storage.reminders import ReminderStatus
+
+PAGE_SIZE = 8  # reminders per page of /reminders (each with its two buttons)
+
+
+async def reminders(ctx: Context) -> None:
+    await ctx.answer(await list_reply(ctx))
+
+
+def _snoozed_line(ctx: Context, item: ReminderView, now: datetime) -> str:
+    at = moment_text(item.next_due, item.zone, now) if item.next_due else "soon"
+    return f"{label(ctx.content, item)} \u00b7 snoozed until {at}"
+
+
+async def list_reply(ctx: Context, lead: str = "", page: int = 0, undo: int | None = None) -> Reply:
+    """One page of the person's reminders (and this chat's shared ones), with their buttons:
+    a list that fits one message whatever the number of reminders."""
+    now = ctx.services.clock.now()
+    found = await ctx.services.reminders.list_for(ctx.user, ctx.chat)
+    builder = ReplyBuilder()
+    if lead:
+        builder.add(text(lead))
+    if undo is not None:
+        builder.row(button("Undo", UndoDelete(undo), ButtonStyle.PRIMARY))
+    if not found.mine and not found.shared and not found.snoozed:
+        builder.add(text("You have no reminders yet. /remind sets one up."))
+        return builder.build()
+    everything = [(r, True) for r in found.mine] + [(r, False) for r in found.shared]
+    pages = max(1, -(-len(everything) // PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    shown = everything[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    mine = [r for r, personal in shown if personal]
+    shared = [r for r, personal in shown if not personal]
+    if mine:
+        lines = [f"#{r.id} {line(ctx.content, r, now)}" for r in mine]
+        builder.add(bullets(lines, title="Your reminders:"))
+    if found.snoozed and page == 0:
+        lines = [_snoozed_line(ctx, r, now) for r in found.snoozed]
+        builder.add(bullets(lines, title="Snoozed:"))
+    if shared:
+        lines = [f"#{r.id} {line(ctx.content, r, now)}" for r in shared]
+        builder.add(bullets(lines, title="For everyone here:"))
+    if pages > 1:
+        builder.add(note(f"Page {page + 1} of {pages} ({len(everything)} reminders)."))
+    if found.quiet_until is not None:
+        until = moment_text(found.quiet_until, found.zone, now)
+        builder.add(note(f"Quiet until {until} (/quiet off ends it)."))
+    builder.add(
+        note("Change one with /remind change <number> <when>, e.g. /remind change 3 at 21:00.")
+    )
+    if page == 0:
+        for item in found.snoozed:
+            cancel = ReminderControl(ReminderOp.DELETE, item.id)
+            builder.row(button(f"Cancel snooze ({label(ctx.content, item)})"[:60], cancel))
+    editable = mine + (shared if ctx.user.is_moderator else [])
+    for item in editable:
+        if item.status is ReminderStatus.ACTIVE:
+            toggle = button(f"Pause #{item.id}", ReminderControl(ReminderOp.PAUSE, item.id))
+        else:
+            toggle = button(
+                f"Resume #{item.id}",
+                ReminderControl(ReminderOp.RESUME, item.id),
+                ButtonStyle.PRIMARY,
+            )
+        delete = button(
+            f"Delete #{item.id}", ReminderControl(ReminderOp.DELETE, item.id), ButtonStyle.DANGER
+        )
+        builder.row(toggle, delete)
+    turn = []
+    if page > 0:  # ListReminders counts pages from 1 (0: the list anew, as a new message)
+        turn.append(button("\u2190 Previous", ListReminders(page)))
+    if page + 1 < pages:
+        turn.append(button("Next \u2192", ListReminders(page + 2)))
+    builder.row(*turn)
+    return builder.build()
+
+
+async def on_list(ctx: Context, action: ListReminders) -> None:
+    if action.page:  # turning a page replaces the list
+        await ctx.answer_in_place(await list_reply(ctx, page=action.page - 1))
+        return
+    await ctx.answer(await list_reply(ctx))
+
+
+async def on_control(ctx: Context, action: ReminderControl) -> None:
+    service = ctx.services.reminders
+    undo = None
+    try:
+        match action.op:
+            case ReminderOp.PAUSE:
+                lead = f"Paused #{(await service.pause(action.reminder_id)).id}."
+            case ReminderOp.RESUME:
+                lead = f"Resumed #{(await service.resume(action.reminder_id)).id}."
+            case ReminderOp.DELETE:
+                gone = await service.delete(action.reminder_id)
+                if gone.snooze_of is not None:
+                    lead = "Snooze cancelled."
+                else:
+                    lead, undo = f"Deleted #{gone.id}. Undo brings it back for a minute.", gone.id
+    except ReminderRefused as exc:
+        await ctx.replier.notice(str(exc))
+        return
+    await ctx.answer_in_place(await list_reply(ctx, lead, undo=undo))
+
+
+async def on_undo(ctx: Context, action: UndoDelete) -> None:
+    try:
+        back = await ctx.services.reminders.undo_delete(action.reminder_id)
+    except ReminderRefused as exc:
+        await ctx.replier.notice(str(exc))
+        return
+    await ctx.answer_in_place(await list_reply(ctx, f"#{back.id} is back."))
+
+
+async def _shown_again(ctx: Context, delivery_id: int, added: str) -> Reply:
+    """The reminder message as it was, without buttons, with `added` below."""
+    occurrence = await ctx.services.reminders.occurrence(delivery_id)
+    if occurrence is None:
+        return say(added)
+    shown = reminder_reply(ctx.content, occurrence)
+    return ReplyBuilder().add(*shown.blocks, note(added)).build()
+
+
+async def on_done(ctx: Context, action: ReminderDone) -> None:
+    try:
+        first = await ctx.services.reminders.done(ctx.user, action.delivery_id)
+    except ReminderRefused as exc:
+        await ctx.replier.notice(str(exc))
+        return
+    occurrence = await ctx.services.reminders.occurrence(action.delivery_id)
+    if (occurrence is not None and occurrence.shared) or not first:
+        await ctx.replier.notice("Logged. Nice work." if first else "Already logged.")
+        return
+    await ctx.answer_in_place(
+        await _shown_again(ctx, action.delivery_id, "Done. Nice work, that counts.")
+    )
+
+
+async def on_snooze(ctx: Context, action: SnoozeReminder) -> None:
+    try:
+        at = await ctx.services.reminders.snooze(action.delivery_id)
+    except ReminderRefused as exc:
+        await ctx.replier.notice(str(exc))
+        return
+    occurrence = await ctx.services.reminders.occurrence(action.delivery_id)
+    zone = occurrence.zone if occurrence else None
+    added = f"Snoozed until {at.astimezone(zone):%H:%M}. /reminders shows it."
+    await ctx.answer_in_place(await _shown_again(ctx, action.delivery_id, added))
+
+
+async def on_stop(ctx: Context, action: StopReminder) -> None:
+    try:
+        paused = await ctx.services.reminders.pause(action.reminder_id)
+    except ReminderRefused as exc:
+        await ctx.replier.notice(str(exc))
+        return
+    when = schedule_text(paused.schedule, paused.zone)
+    await ctx.answer_in_place(
+        say(
+            f"Paused: {label(ctx.content, paused)}, {when}.",
+            "/reminders resumes or changes them.",
+        )
+    )

@@ -1,0 +1,47 @@
+"""How one reminder reads in a list or a confirmation: its name, its times, its state."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.content import ContentLibrary
+from bot.reminders.describe import moment_text, schedule_text
+from bot.reminders.schedule import occurrences_between
+from bot.reminders.service import ReminderView
+from bot.storage.reminders import ReminderStatus
+
+
+def label(content: ContentLibrary, item: ReminderView) -> str:
+    """The person's own words if they gave some, else the kind's title."""
+    if item.words:
+        return f"\u201c{item.words}\u201d"
+    found = content.reminder_kinds.get(item.kind)
+    return found.title if found else item.kind
+
+
+def ending_text(item: ReminderView, now: datetime) -> str:
+    """ "3 of 10 left", "until Fri 4 Dec", or "" for a repeat that does not end."""
+    schedule = item.schedule
+    if schedule.ends_at is None:
+        return ""
+    if schedule.count:
+        left = len(occurrences_between(schedule, item.zone, now, schedule.ends_at))
+        return f"{left} of {schedule.count} left"
+    local = schedule.ends_at.astimezone(item.zone)
+    return f"until {local:%a} {local.day} {local:%b}"
+
+
+def line(content: ContentLibrary, item: ReminderView, now: datetime) -> str:
+    when = schedule_text(item.schedule, item.zone)
+    ends = ending_text(item, now)
+    if ends:
+        when = f"{when}, {ends}"
+    if item.status is ReminderStatus.PAUSED:
+        state = "paused"
+    elif item.status is ReminderStatus.BLOCKED:
+        state = "paused: I couldn't reach you (did you block me or close your DMs?)"
+    elif item.next_due is not None:
+        state = f"next {moment_text(item.next_due, item.zone, now)}"
+    else:
+        state = "done"
+    return f"{label(content, item)}, {when} ({item.zone.key}) \u00b7 {state}"
