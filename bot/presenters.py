@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
+
 from bot.actions import ShowArea, StartHold, button
 from bot.content import ContentLibrary
 from bot.content.models import Area, Technique
+from bot.content.red_flags import Match, red_flags
 from bot.messages import (
     Block,
     Button,
@@ -94,3 +98,31 @@ def safety_reply(content: ContentLibrary) -> Reply:
         )
         .build()
     )
+
+
+def red_flag_blocks(matches: Sequence[Match]) -> list[Block]:
+    """Urgent advice first, then what to have checked, then gentle reminders for negated ones."""
+    urgent = [m.flag.advice for m in matches if not m.negated and m.flag.urgent]
+    first = [m.flag.advice for m in matches if not m.negated and not m.flag.urgent]
+    gentle = [m.flag.gentle for m in matches if m.negated]
+    blocks: list[Block] = []
+    if urgent:
+        blocks.append(caution(urgent, title="Urgent"))
+    if first:
+        blocks.append(caution(first, title="Safety first"))
+    if gentle:
+        blocks.append(note(*gentle))
+    return blocks
+
+
+def with_red_flags(matches: Sequence[Match], reply: Reply) -> Reply:
+    """`reply` led by the advice for `matches` (unchanged when there are none)."""
+    blocks = red_flag_blocks(matches)
+    if not blocks:
+        return reply
+    return dataclasses.replace(reply, blocks=(*blocks, *reply.blocks))
+
+
+def lead_with_red_flags(content: ContentLibrary, said: str, reply: Reply) -> Reply:
+    """Any reply to free text: red flags in what the person typed come before anything else."""
+    return with_red_flags(red_flags(content, said), reply)

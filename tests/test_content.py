@@ -146,6 +146,64 @@ def test_missing_file_and_misspelled_field(folder: Path):
     )
 
 
+def test_shipped_red_flags_cover_the_signs_of_issue_15(content: ContentLibrary):
+    flags = {f.id: f for f in content.safety.red_flags}
+    assert set(flags) >= {
+        "nerve-signs",
+        "radiating-pain",
+        "chest-pain",
+        "fall-or-accident",
+        "fever-back",
+        "bladder-bowel",
+        "jaw-lock",
+        "sudden-headache",
+        "dentist",
+    }
+    assert flags["chest-pain"].urgent and not flags["dentist"].urgent
+
+
+def test_broken_red_flags_name_safety_yaml_the_flag_and_the_field(folder: Path):
+    added: list[int] = []  # where the bad patterns land in their lists
+
+    def break_flags(data):  # type: ignore[no-untyped-def]
+        flags = data["red_flags"]
+        added.extend([len(flags[3]["patterns"]), len(flags[4]["patterns"])])
+        flags[0]["patterns"] = []
+        flags[1]["pattern"] = flags[1].pop("patterns")
+        flags[2]["patterns"][0] = "numb + "
+        flags[3]["patterns"].append("... headache")
+        flags[4]["patterns"].append("chest-pain")
+        flags[4]["unless"] = ["fell + asleep"]
+        del flags[5]["urgent"]
+
+    edit_yaml(folder / "safety.yaml", break_flags)
+    found = problems(folder)
+    assert found == [
+        "safety.yaml: red_flags[0] (chest-pain).patterns: needs at least 1 entry",
+        "safety.yaml: red_flags[1] (face-or-speech).patterns: is required",
+        "safety.yaml: red_flags[1] (face-or-speech).pattern: is not a known field (check the spelling)",
+        "safety.yaml: red_flags[2] (bladder-bowel).patterns[0]: '+' needs words on both sides",
+        f"safety.yaml: red_flags[3] (sudden-headache).patterns[{added[0]}]: '...' must sit between words in '... headache'",
+        f"safety.yaml: red_flags[4] (nerve-signs).patterns[{added[1]}]: 'chest-pain' should be a word or words joined by '|' (letters and digits only; write a hyphen as a space)",
+        "safety.yaml: red_flags[4] (nerve-signs).unless[0]: '+' only works in patterns, not here",
+        "safety.yaml: red_flags[5] (radiating-pain).urgent: is required",
+    ]
+
+
+def test_red_flag_ids_are_unique_and_the_list_is_required(folder: Path):
+    def twice(data):  # type: ignore[no-untyped-def]
+        data["red_flags"][3]["id"] = "chest-pain"
+
+    edit_yaml(folder / "safety.yaml", twice)
+    assert problems(folder) == ["safety.yaml: red_flags: the id 'chest-pain' is used twice"]
+
+    def gone(data):  # type: ignore[no-untyped-def]
+        del data["red_flags"]
+
+    edit_yaml(folder / "safety.yaml", gone)
+    assert problems(folder) == ["safety.yaml: red_flags: is required"]
+
+
 def run_cli(
     *args: str, cwd: Path, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:

@@ -1,4 +1,4 @@
-"""/knot and /technique: techniques for a spot, found with forgiving spelling."""
+"""/knot, /technique and plain messages: techniques for a spot, with red flags said first."""
 
 from __future__ import annotations
 
@@ -8,14 +8,24 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.actions import ShowArea, ShowTechnique, button
 from bot.content.models import Area
+from bot.content.red_flags import red_flags
 from bot.context import Context
-from bot.messages import Block, Reply, ReplyBuilder, bullets, text
-from bot.presenters import area_reply, areas_list, technique_reply
+from bot.messages import Block, Reply, ReplyBuilder, bullets, note, text
+from bot.presenters import (
+    area_reply,
+    areas_list,
+    lead_with_red_flags,
+    technique_reply,
+    with_red_flags,
+)
 from bot.storage import DatabaseUnavailable
 from bot.text import shorten
 from bot.tips.messages import knot_section
 
 log = logging.getLogger(__name__)
+
+# After a red flag, instead of asking for a spot (which would brush the advice off).
+_SAFETY_POINTER = "/safety lists when to see a doctor, physiotherapist or dentist."
 
 
 async def knot(ctx: Context) -> None:
@@ -23,24 +33,32 @@ async def knot(ctx: Context) -> None:
 
 
 async def knot_reply(ctx: Context, query: str) -> Reply:
+    """/knot <area>: the spot's techniques, after any red flag in what was typed."""
     if not query.strip():
         return areas_list(ctx.content)
     found = ctx.content.find_area(query)
     if found.match is not None:
-        return await show_area(ctx, found.match)
-    return _not_found(ctx, query, found.suggestions)
+        reply = await show_area(ctx, found.match)
+    else:
+        reply = _not_found(ctx, query, found.suggestions)
+    return lead_with_red_flags(ctx.content, query, reply)
 
 
 async def free_text_reply(ctx: Context, said: str) -> Reply:
-    """Plain text in a private chat: a spot's name shows its techniques, anything else a hint."""
+    """Plain text in a private chat: red flags first; a spot's name shows its techniques."""
+    flags = red_flags(ctx.content, said)
     found = ctx.content.find_area(said)
     if found.match is not None:
-        return await show_area(ctx, found.match)
-    return (
-        ReplyBuilder()
-        .add(text("Tell me a spot (for example upper back, or jaw), or type /help."))
-        .build()
-    )
+        reply = await show_area(ctx, found.match)
+    elif any(not f.negated for f in flags):
+        reply = ReplyBuilder().add(note(_SAFETY_POINTER)).build()
+    else:
+        reply = (
+            ReplyBuilder()
+            .add(text("Tell me a spot (for example upper back, or jaw), or type /help."))
+            .build()
+        )
+    return with_red_flags(flags, reply)
 
 
 async def show_area(ctx: Context, area: Area) -> Reply:
@@ -76,20 +94,21 @@ async def on_area_button(ctx: Context, action: ShowArea) -> None:
 
 
 async def technique(ctx: Context) -> None:
-    query = ctx.args
+    await ctx.answer(lead_with_red_flags(ctx.content, ctx.args, _technique_reply(ctx, ctx.args)))
+
+
+def _technique_reply(ctx: Context, query: str) -> Reply:
     if not query.strip():
-        await ctx.answer(techniques_list(ctx))
-        return
+        return techniques_list(ctx)
     found = ctx.content.find_technique(query)
     if found.match is not None:
-        await ctx.answer(technique_reply(ctx.content, found.match))
-        return
+        return technique_reply(ctx.content, found.match)
     builder = ReplyBuilder().add(
         text(f"I don't know the technique \u201c{shorten(query, 40)}\u201d.")
     )
     if found.suggestions:
         builder.row(*(button(t.title, ShowTechnique(t.id)) for t in found.suggestions))
-    await ctx.answer(builder.add(*techniques_list(ctx).blocks).build())
+    return builder.add(*techniques_list(ctx).blocks).build()
 
 
 def techniques_list(ctx: Context) -> Reply:

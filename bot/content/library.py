@@ -16,6 +16,7 @@ from bot.content.models import (
     Technique,
     normalize_name,
 )
+from bot.content.red_flags import RedFlagIndex
 
 # Longer input is cut before matching: nobody names a body part in 80 characters.
 _MAX_LOOKUP_CHARS = 80
@@ -44,6 +45,8 @@ class ContentLibrary:
     curated_tips: tuple[CuratedTip, ...]
     _area_names: dict[str, Area] = field(init=False, repr=False, compare=False)
     _technique_names: dict[str, Technique] = field(init=False, repr=False, compare=False)
+    # The red flags' patterns, parsed once here rather than for every message.
+    red_flag_index: RedFlagIndex = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         area_names: dict[str, Area] = {}
@@ -56,6 +59,7 @@ class ContentLibrary:
                 tech_names.setdefault(normalize_name(name), tech)
         object.__setattr__(self, "_area_names", area_names)
         object.__setattr__(self, "_technique_names", tech_names)
+        object.__setattr__(self, "red_flag_index", RedFlagIndex(self.safety.red_flags))
 
     def area(self, area_id: str) -> Area | None:
         return next((a for a in self.areas if a.id == area_id), None)

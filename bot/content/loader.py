@@ -134,6 +134,9 @@ def _message(err: Any) -> str:
         return "is required"
     if err["type"] == "extra_forbidden":
         return "is not a known field (check the spelling)"
+    if err["type"] == "too_short" and isinstance(err.get("ctx"), dict):
+        least = err["ctx"].get("min_length", 1)
+        return f"needs at least {least} {'entry' if least == 1 else 'entries'}"
     if err["type"] == "string_type" and isinstance(err.get("input"), dict):
         return "should be text; put it in quotes when it contains ': '"
     return msg

@@ -5,7 +5,17 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from bot.content.red_flags import parse_pattern, parse_phrase
 
 # Ids travel inside button ids (Telegram allows 64 bytes per button), so keep them short.
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=24)]
@@ -104,9 +114,54 @@ class SeeAProfessional(_Strict):
     urgent: Line
 
 
+def _pattern(text: str) -> str:
+    parse_pattern(text)  # raises ValueError saying what is wrong
+    return text
+
+
+def _phrase(text: str) -> str:
+    parse_phrase(text)
+    return text
+
+
+# Red-flag patterns in the small language of bot/content/red_flags.py ("fever + back ... pain").
+PatternText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(_pattern),
+]
+PhraseText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(_phrase),
+]
+
+
+class RedFlag(_Strict):
+    """A sign that needs a professional first; its advice leads any reply that mentions it."""
+
+    id: Slug
+    urgent: bool  # the advice says to call emergency services now
+    advice: Line
+    gentle: Line  # one line, when every mention is negated ("no numbness")
+    patterns: tuple[PatternText, ...] = Field(min_length=1)
+    # Phrases that look like a pattern but are not one ("fell asleep" is not a fall).
+    unless: tuple[PhraseText, ...] = ()
+
+
 class Safety(_Strict):
     notice: Line
     see_a_professional: SeeAProfessional
+    red_flags: tuple[RedFlag, ...] = Field(min_length=1)
+
+    @field_validator("red_flags")
+    @classmethod
+    def _ids_unique(cls, flags: tuple[RedFlag, ...]) -> tuple[RedFlag, ...]:
+        ids = [f.id for f in flags]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"the id '{twice[0]}' is used twice")
+        return flags
 
 
 class CuratedTip(_Strict):
