@@ -1,15 +1,17 @@
-"""/timezone: a person's zone (or, for moderators, a community's), by name, city or local time."""
+"""/timezone: a person's zone (or, for moderators, a community's), by zone, city, country,
+abbreviation or local time (what each means: bot.reminders.zones)."""
 
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.actions import SetCommunityZone, SetMyZone, button
 from bot.context import Context
 from bot.messages import ReplyBuilder, say, text
 from bot.reminders.service import ReminderRefused
-from bot.reminders.zones import find_zone, is_zone
+from bot.reminders.zones import Choice, find_zone, is_zone
 from bot.text import shorten
 
 _HERE = re.compile(r"(?:here|community|group|server)\s+(.+)", re.IGNORECASE)
@@ -28,15 +30,22 @@ async def timezone(ctx: Context) -> None:
             say(
                 f"Your time zone is {zone.key} (it is {now.astimezone(zone):%H:%M} there now).",
                 "Change it with /timezone Europe/Berlin, a city (/timezone Lisbon), "
-                "or your local time (/timezone 14:35) and I'll suggest zones.",
+                "an abbreviation (/timezone EST), or your local time (/timezone 14:35) "
+                "and I'll suggest zones.",
             )
         )
         return
     search = find_zone(args, now)
-    if search.zone is not None:
-        await ctx.perform(SetCommunityZone(search.zone) if here else SetMyZone(search.zone))
-        return
     said = shorten(args, 40)
+    if search.zone is not None:
+        chosen = await ctx.perform(
+            SetCommunityZone(search.zone) if here else SetMyZone(search.zone)
+        )
+        if chosen and search.others:  # Portland, Oregon set: offer Portland, Maine too
+            city = search.place.partition(",")[0]
+            builder = ReplyBuilder().add(text(f"That's {search.place}. Another {city}?"))
+            await ctx.answer(_choices(builder, search.others, now, here=bool(here)).build())
+        return
     if not search.candidates:
         await ctx.answer(
             say(
@@ -46,12 +55,29 @@ async def timezone(ctx: Context) -> None:
             )
         )
         return
-    builder = ReplyBuilder().add(text(f"Which one is yours? (for \u201c{said}\u201d)"))
-    for zone in search.candidates[:6]:
-        local = now.astimezone(ZoneInfo(zone))
-        choice = SetCommunityZone(zone) if here else SetMyZone(zone)
-        builder.row(button(f"{zone} ({local:%H:%M})", choice))
-    await ctx.answer(builder.build())
+    if search.unseen_time:
+        lines = (
+            f"No time zone shows {search.unseen_time} right now.",
+            "These are the nearest; is one of them yours?",
+        )
+    else:
+        lines = (f"Which one is yours? (for \u201c{said}\u201d)",)
+    builder = ReplyBuilder().add(text(*lines))
+    await ctx.answer(_choices(builder, search.candidates, now, here=bool(here)).build())
+
+
+def _choices(
+    builder: ReplyBuilder, choices: tuple[Choice, ...], now: datetime, *, here: bool
+) -> ReplyBuilder:
+    """One button per zone, with its time now: the time is what people recognise."""
+    for choice in choices[:6]:
+        local = now.astimezone(ZoneInfo(choice.zone))
+        label = f"{choice.zone} ({local:%H:%M})"
+        if choice.place:
+            label = f"{shorten(choice.place, 40)}: {label}"
+        action = SetCommunityZone(choice.zone) if here else SetMyZone(choice.zone)
+        builder.row(button(label, action))
+    return builder
 
 
 async def on_my_zone(ctx: Context, action: SetMyZone) -> None:
