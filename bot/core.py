@@ -15,7 +15,7 @@ from bot import actions
 from bot.access import Reason, place_refusal, refusal
 from bot.clock import Clock, SystemClock
 from bot.commands import ALIASES, BY_NAME, COMMANDS, HANDLERS, CommandSpec
-from bot.commands.knot import free_text_reply
+from bot.commands.plain import free_text_reply
 from bot.content import ContentError, ContentLibrary, load_content
 from bot.context import Context, Outcome, Services
 from bot.holds.manager import HoldManager

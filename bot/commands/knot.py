@@ -1,4 +1,4 @@
-"""/knot, /technique and plain messages: techniques for a spot, with red flags said first."""
+"""/knot and /technique: techniques for a spot, with red flags said first."""
 
 from __future__ import annotations
 
@@ -8,24 +8,19 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.actions import ShowArea, ShowTechnique, button
 from bot.content.models import Area
-from bot.content.red_flags import red_flags
 from bot.context import Context
-from bot.messages import Block, Reply, ReplyBuilder, bullets, note, text
+from bot.messages import Block, Reply, ReplyBuilder, bullets, text
 from bot.presenters import (
     area_reply,
     areas_list,
     lead_with_red_flags,
     technique_reply,
-    with_red_flags,
 )
 from bot.storage import DatabaseUnavailable
 from bot.text import shorten
 from bot.tips.messages import knot_section
 
 log = logging.getLogger(__name__)
-
-# After a red flag, instead of asking for a spot (which would brush the advice off).
-_SAFETY_POINTER = "/safety lists when to see a doctor, physiotherapist or dentist."
 
 
 async def knot(ctx: Context) -> None:
@@ -42,23 +37,6 @@ async def knot_reply(ctx: Context, query: str) -> Reply:
     else:
         reply = _not_found(ctx, query, found.suggestions)
     return lead_with_red_flags(ctx.content, query, reply)
-
-
-async def free_text_reply(ctx: Context, said: str) -> Reply:
-    """Plain text in a private chat: red flags first; a spot's name shows its techniques."""
-    flags = red_flags(ctx.content, said)
-    found = ctx.content.find_area(said)
-    if found.match is not None:
-        reply = await show_area(ctx, found.match)
-    elif any(not f.negated for f in flags):
-        reply = ReplyBuilder().add(note(_SAFETY_POINTER)).build()
-    else:
-        reply = (
-            ReplyBuilder()
-            .add(text("Tell me a spot (for example upper back, or jaw), or type /help."))
-            .build()
-        )
-    return with_red_flags(flags, reply)
 
 
 async def show_area(ctx: Context, area: Area) -> Reply:

@@ -67,16 +67,17 @@ KIND_NAMES = {
 BEDTIMES = (time(21, 30), time(22, 0), time(22, 30), time(23, 0), time(23, 30), time(0, 0))
 # Plain words that ask for a reminder: "remind me to relax", "I forget to relax",
 # "I keep forgetting my mouth guard".
-NEED = re.compile(
-    r"\b(?:remind(?:er)?s?|forget(?:ting)?|forgot|remember(?:ing)?|keep forgetting)\b", re.I
-)
+ASKS = re.compile(r"\bremind(?:er)?s?\b", re.I)
+FORGETS = re.compile(r"\b(?:forget(?:s|ting)?|forgot|remember(?:ing)?)\b", re.I)
 
 
 def reminder_need(said: str) -> str | None:
-    """The kind of reminder plain words ask for ("relax" if they name none), or None."""
-    if not NEED.search(said):
-        return None
-    return kind_of(said.lower()) or "relax"
+    """The kind of reminder plain words ask for ("relax" if they name none), or None.
+    Forgetting counts only with something a reminder is for ("I forget to relax")."""
+    kind = kind_of(said.lower())
+    if ASKS.search(said) or (FORGETS.search(said) and kind is not None):
+        return kind or "relax"
+    return None
 
 
 def suggestions(kind: str | None, lead: str = "") -> Reply:

@@ -19,6 +19,7 @@ from bot.reminders.schedule import Schedule, ScheduleKind, resolve
 
 MINUTES_PER_DAY = 24 * 60
 SEARCH_MINUTES = 30  # how far from the minute asked a reminder may move, either way
+SHOWN = 6  # moves a confirmation lists one by one
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,11 @@ def fit(
                 break
     if not moves:
         return schedule, []
+    if schedule.kind is ScheduleKind.DAILY:  # fixed times: the times given are the times
+        given = {m.asked: m.given for m in moves}
+        return replace(
+            schedule, times=tuple(sorted(given.get(t, t) for t in schedule.times))
+        ), moves
     return replace(schedule, moves=tuple((m.asked, m.given) for m in moves)), moves
 
 
@@ -138,6 +144,6 @@ def moves_text(moves: list[Move]) -> str:
     if len(moves) == 1:
         (m,) = moves
         return f"{m.asked:%H:%M} is busy, you'll get it at {m.given:%H:%M}."
-    pairs = ", ".join(f"{m.asked:%H:%M} at {m.given:%H:%M}" for m in moves[:4])
-    more = f" and {len(moves) - 4} more" if len(moves) > 4 else ""
+    pairs = ", ".join(f"{m.asked:%H:%M} at {m.given:%H:%M}" for m in moves[:SHOWN])
+    more = f" and {len(moves) - SHOWN} more" if len(moves) > SHOWN else ""
     return f"Some of those minutes are busy, so you'll get {pairs}{more}."

@@ -30,6 +30,7 @@ from bot.reminders.timewords import (
     rewrite,
 )
 from bot.text import clean, shorten
+from bot.tips.rules import defused
 
 __all__ = ["DAY_NAMES", "ParseError", "ReminderRequest", "parse_request", "parse_time"]
 
@@ -206,11 +207,12 @@ def own_words(text: str, taken: list[str]) -> str:
 
 
 def checked_words(words: str) -> str:
-    """The words as a reminder's text: cleaned, no links, no longer than MAX_WORDS."""
+    """The words as a reminder's text, cleaned like a tip: no links, no @mention that could
+    ping anyone (an invisible space after each @), no longer than MAX_WORDS."""
     words = clean(words)
     if find_link(words) is not None:
         raise ParseError("A reminder can't hold a web address; say it in your own words.")
-    return shorten(words, MAX_WORDS)
+    return defused(shorten(words, MAX_WORDS))
 
 
 def parse_request(
