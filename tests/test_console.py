@@ -140,3 +140,26 @@ def test_a_choice_that_is_not_a_listed_number_gets_an_answer(tmp_path: Path):
     assert "(There is no choice 0 on screen.)" in run.stdout
     assert "(There is no choice 99 on screen.)" in run.stdout
     assert run.stdout.count("Tell me a spot") + run.stdout.count("I don't know") >= 2
+
+
+def test_reminders_in_their_own_words_and_hours(tmp_path: Path):
+    """Issue 14's examples as typed into the console."""
+    lines = (
+        "/remind every 2 hours from 9 to 17 on weekdays\n"
+        "/remind legs up at 7:30 in the evening\n"
+        "/remind unclench jaw every hour\n"
+        "I forget to relax\n"
+        "/remind mouth guard at bedtime\n"
+        "3\n"
+        "/reminders\n"
+    )
+    result = console(tmp_path, lines)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "every 2 h, 09:00\u201317:00, Mon\u2013Fri" in out
+    assert "a legs-up rest reminder, daily at 19:30" in out
+    assert "\u201cunclench jaw\u201d, every hour" in out
+    assert "I can remind you to relax." in out and "[1] Every 2 h, 9\u201317, weekdays" in out
+    assert "When do you usually go to bed?" in out and "[3] 22:30" in out
+    assert "Set: a mouth guard reminder, daily at 22:30" in out
+    assert "#4 Bedtime, daily at 22:30" in out
