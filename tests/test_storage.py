@@ -202,3 +202,55 @@ async def test_the_trust_migration_keeps_every_row_and_never_reuses_an_id(
         )
         newest = await tx.session.scalar(text("SELECT max(id) FROM reminders"))
     assert newest == 3
+
+
+async def test_their_hours_migration_brings_shifted_reminders_back_to_the_minute_asked(
+    any_db: Database,
+):
+    """0005 -> 0006: a reminder stored with the old per-person offset (09:37, 11:37, ...
+    for "every 2 hours from 9 to 17") comes at 09:00, 11:00, ... 17:00 again, and its
+    minutes of the day are recorded for the next booking to see."""
+    import json
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from alembic import command
+    from alembic.config import Config
+
+    from bot.storage.db import MIGRATIONS
+
+    def migrate(sync, target: str, down: bool = False) -> None:  # type: ignore[no-untyped-def]
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = sync
+        (command.downgrade if down else command.upgrade)(config, target)
+
+    shifted = {
+        "kind": "interval", "every_minutes": 120, "window_start": "09:00",
+        "window_end": "17:00", "times": [], "weekdays": [0, 1, 2, 3, 4, 5, 6], "at": None,
+        "offset_minutes": 37,
+    }  # fmt: skip
+    async with any_db.engine.begin() as conn:
+        await conn.run_sync(migrate, "0005", True)
+        await conn.exec_driver_sql(
+            "INSERT INTO users (id, platform, platform_user_id, display_name, created_at) "
+            "VALUES (1, 'm', 'u1', 'Ada', '2026-01-01')"
+        )
+        await conn.exec_driver_sql(
+            "INSERT INTO reminders (id, user_id, platform, chat_id, chat_kind, kind, schedule, "
+            "timezone, status, attempts, last_text_index, created_at, words, next_due_at, "
+            f"occurrence_at) VALUES (1, 1, 'm', 'u1', 'private', 'relax', '{json.dumps(shifted)}',"
+            " 'Europe/Berlin', 'active', 0, -1, '2026-01-01', '', '2099-01-01 08:37:00', "
+            "'2099-01-01 08:37:00')"
+        )
+    await any_db.upgrade()
+    async with any_db.transaction() as tx:
+        row = await tx.reminders.get(1)
+        assert row is not None
+        stored = json.loads(row.schedule)
+        minutes = await tx.reminders.load("m", set(range(24 * 60)))
+    assert "offset_minutes" not in stored and stored["moves"] == []
+    assert row.next_due_at is not None and row.next_due_at < datetime(2099, 1, 1, tzinfo=UTC)
+    local = row.next_due_at.astimezone(ZoneInfo("Europe/Berlin"))
+    assert local.minute == 0 and local.hour in (9, 11, 13, 15, 17)
+    assert sum(minutes.values()) == 5  # 09:00 ... 17:00, each counted once
