@@ -3,6 +3,7 @@ abbreviation or local time (what each means: bot.reminders.zones)."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -35,7 +36,9 @@ async def timezone(ctx: Context) -> None:
             )
         )
         return
-    search = find_zone(args, now)
+    # In a thread: the first lookup of a process loads the city data (about half a second),
+    # which must not stall every other chat.
+    search = await asyncio.to_thread(find_zone, args, now)
     said = shorten(args, 40)
     if search.zone is not None:
         chosen = await ctx.perform(
