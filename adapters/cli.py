@@ -13,6 +13,7 @@ import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,12 +38,15 @@ AdapterMain = Callable[["Knotbot", Settings, asyncio.Event], Awaitable[None]]
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="knotbot", description="A chat companion for the knots stress ties in your muscles."
+        prog="knotbot",
+        description="A chat companion for the knots stress ties in your muscles.",
+        epilog="Start with: knotbot console",
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     console = sub.add_parser("console", help="talk to knotbot in this terminal (no tokens needed)")
-    console.add_argument("--name", help="the name knotbot calls you")
+    console.add_argument("--name", help="the name knotbot calls you (default: you)")
 
     run = sub.add_parser("run", help="run knotbot on a chat platform")
     run.add_argument("platform", choices=["discord", "telegram"])
@@ -60,8 +64,19 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _version() -> str:
+    try:
+        return metadata.version("knotbot")
+    except metadata.PackageNotFoundError:  # run from a checkout without installing
+        return "(not installed)"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:  # a bare `knotbot`: what it can do, not a usage error
+        parser.print_help()
+        return EXIT_OK
     try:
         settings = Settings()
     except ValidationError as exc:

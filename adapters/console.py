@@ -1,13 +1,15 @@
 """The console adapter: talk to knotbot in a terminal, or script it through stdin/stdout.
 
 Buttons appear as numbered choices: type the number to press one. Live hold frames rewrite
-themselves in place on a terminal, and print one line per frame when output is a pipe.
+themselves in place on a terminal, and print one line per frame when output is a pipe (with the
+choices again whenever a frame changes them, so a script can press Resume). Ctrl-D or /quit
+stops a running hold and leaves at once; a script that wants a hold to run to its end types
+/wait. Files (exports, charts) go to the data folder, and their path is printed.
 """
 
 from __future__ import annotations
 
 import asyncio
-import getpass
 import itertools
 import re
 import sys
@@ -16,6 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.core import Knotbot
+from bot.holds.outcome import StopReason
 from bot.messages import Button, ButtonPress, ChatKind, ChatRef, Command, MessageRef, Reply, UserRef
 from bot.outbox import PlatformLimits
 from bot.render import one_line, plain_text
@@ -30,9 +33,9 @@ _CLEAR_LINES = "\x1b[{n}F\x1b[J"  # cursor up n lines to column 0, clear to the 
 class ConsoleScreen:
     """Everything printed, and what the numbers typed next refer to."""
 
-    def __init__(self, out: TextIO, *, live: bool, files: Path | None = None) -> None:
+    def __init__(self, out: TextIO, *, live: bool, files: Path) -> None:
         self._out = out
-        self._files = files or Path.cwd()  # where attachments (charts, exports) are written
+        self._files = files  # where attachments (charts, exports) are written
         self._live = live  # a terminal: frames may rewrite themselves
         self._ids = itertools.count(1)
         self._choices: list[Button] = []
@@ -47,6 +50,7 @@ class ConsoleScreen:
         ref = MessageRef(PLATFORM, "local", str(next(self._ids)))
         shown = plain_text(reply)
         if reply.attachment is not None:  # a terminal shows files by their path
+            self._files.mkdir(parents=True, exist_ok=True)
             path = self._files / reply.attachment.filename
             path.write_bytes(reply.attachment.data)
             shown += f"\n\n[file] {path.resolve()}"
@@ -57,6 +61,10 @@ class ConsoleScreen:
     def replace(self, ref: MessageRef, reply: Reply) -> None:
         if not self._live:
             self._write(one_line(reply) + "\n", ref)
+            if reply.all_buttons and list(reply.all_buttons) != self._choices:
+                self._take_choices(reply)  # e.g. Pause became Resume: say the new numbers
+                numbered = "  ".join(f"[{i}] {b.label}" for i, b in enumerate(self._choices, 1))
+                self._write(numbered + "\n", None)
             return
         if self._last_message == ref.message_id:
             self._out.write(_CLEAR_LINES.format(n=self._last_lines))
@@ -122,19 +130,26 @@ class Console:
     """The terminal as a platform: lines typed become events; it starts and stops the core."""
 
     def __init__(
-        self, core: Knotbot, *, stdin: TextIO, stdout: TextIO, user_name: str | None = None
+        self,
+        core: Knotbot,
+        *,
+        stdin: TextIO,
+        stdout: TextIO,
+        user_name: str | None = None,
+        files: Path | None = None,
     ) -> None:
         self._core = core
         self._stdin = stdin
         self._live = stdout.isatty()
-        self.screen = ConsoleScreen(stdout, live=self._live)
+        folder = files or core.services.settings.data_dir
+        self.screen = ConsoleScreen(stdout, live=self._live, files=folder)
         self._replier = ConsoleReplier(self.screen)
-        name = user_name or _login_name()
+        name = user_name or "you"  # not the login name: a shared machine's account says little
         self.user = UserRef(PLATFORM, "local", name, None)
         self.chat = ChatRef(PLATFORM, "local", ChatKind.PRIVATE)
 
     async def run(self) -> None:
-        """Read lines until EOF or /quit; then let running holds finish and shut down."""
+        """Read lines until EOF or /quit; a running hold then stops (its message says so)."""
         await self._core.start(PLATFORM, ConsoleOutbox(self.screen))
         if self._live:
             self.screen.line(
@@ -144,13 +159,15 @@ class Console:
         try:
             while True:
                 line = await lines.get()
-                if line is None:
-                    await self._wait_for_holds()
+                if line is None:  # Ctrl-D, or the end of piped input
                     break
                 self.screen.typed()
                 text = line.strip()
                 if text in ("/quit", "/exit"):
                     break
+                if text == "/wait":  # for scripts: let running holds run to their end
+                    await self._wait_for_holds()
+                    continue
                 if text == "/reload":  # the console's user runs the bot: an operator command
                     problem = self._core.reload_content(self._core.services.settings.content_dir)
                     self.screen.line(problem.report() if problem else "(Content reloaded.)")
@@ -159,6 +176,7 @@ class Console:
                 if event is not None:
                     await self._core.handle(event, self._replier)
         finally:
+            await self._stop_holds()
             await self._core.shutdown()
 
     def to_event(self, text: str) -> Command | ButtonPress | None:
@@ -176,17 +194,15 @@ class Console:
             return Command(self.chat, self.user, name.lower(), args.strip())
         return Command(self.chat, self.user, "", text)
 
+    async def _stop_holds(self) -> None:
+        holds = self._core.services.holds
+        for hold in holds.active:
+            await holds.stop(hold, StopReason.USER)
+
     async def _wait_for_holds(self) -> None:
         holds = self._core.services.holds
         while holds.active:
             await asyncio.gather(*(h.task for h in holds.active), return_exceptions=True)
-
-
-def _login_name() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:
-        return "you"
 
 
 def _read_lines(stream: TextIO) -> asyncio.Queue[str | None]:

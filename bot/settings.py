@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
+from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+import platformdirs
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -28,8 +30,22 @@ def _masked_url(url: str) -> str:
         return "(unreadable URL)"
 
 
-# The content shipped with knotbot sits next to the `bot` package in the repository.
-SHIPPED_CONTENT = Path(__file__).resolve().parent.parent / "content"
+def _shipped_content() -> Path:
+    """The content files shipped with knotbot: package data (`knotbot_content`, from the
+    repository's content/ folder), so any install has them; a checkout run without installing
+    reads the folder itself."""
+    try:
+        return Path(str(resources.files("knotbot_content")))
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parent.parent / "content"
+
+
+SHIPPED_CONTENT = _shipped_content()
+
+
+def _data_dir() -> Path:
+    """The user's data folder for knotbot (e.g. ~/.local/share/knotbot on Linux)."""
+    return Path(platformdirs.user_data_dir("knotbot", appauthor=False))
 
 
 class Settings(BaseSettings):
@@ -38,7 +54,10 @@ class Settings(BaseSettings):
     )
 
     # Core
-    database_url: str = "sqlite+aiosqlite:///knotbot.db"
+    # Where the console writes files (exports, charts) and, by default, the SQLite database.
+    data_dir: Path = Field(default_factory=_data_dir)
+    # Default: SQLite in data_dir (knotbot.db), whatever folder knotbot is started from.
+    database_url: str = ""
     content_dir: Path = SHIPPED_CONTENT
     default_timezone: str = "UTC"
     log_level: str = "INFO"
@@ -96,6 +115,13 @@ class Settings(BaseSettings):
         ]
         password = _url_password(self.database_url)
         return [s for s in [*found, password] if s]
+
+    @model_validator(mode="after")
+    def _database_in_the_data_folder(self) -> Settings:
+        if not self.database_url:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            self.database_url = f"sqlite+aiosqlite:///{self.data_dir / 'knotbot.db'}"
+        return self
 
     @field_validator("default_timezone")
     @classmethod

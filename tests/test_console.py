@@ -18,6 +18,7 @@ KNOTBOT = Path(sys.executable).parent / "knotbot"
 def console_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KNOTBOT_")}
     env["KNOTBOT_DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'console.db'}"
+    env["KNOTBOT_DATA_DIR"] = str(tmp_path / "data")
     env.update(extra)
     return env
 
@@ -52,7 +53,7 @@ def test_misspelled_and_missing_areas(tmp_path: Path):
 
 def test_a_number_presses_a_button_on_screen(tmp_path: Path, content_dir: Path):
     short = write_short_content(content_dir, tmp_path / "content", press=1, rounds=1)
-    result = console(tmp_path, "/knot jaw\n1\n", KNOTBOT_CONTENT_DIR=str(short))
+    result = console(tmp_path, "/knot jaw\n1\n/wait\n", KNOTBOT_CONTENT_DIR=str(short))
     assert "Jaw release and massage" in result.stdout
     assert "Done: jaw release and massage." in result.stdout
 
@@ -69,7 +70,7 @@ def test_hold_runs_every_phase_in_order_in_the_plans_time(tmp_path: Path, conten
         env=console_env(tmp_path, KNOTBOT_CONTENT_DIR=str(short)),
     )
     assert process.stdin and process.stdout
-    process.stdin.write("/hold upper-back\n")
+    process.stdin.write("/hold upper-back\n/wait\n")  # /wait: let it run to its end
     process.stdin.close()
     seen: list[tuple[float, str]] = []
     for line in process.stdout:
@@ -163,3 +164,96 @@ def test_reminders_in_their_own_words_and_hours(tmp_path: Path):
     assert "When do you usually go to bed?" in out and "[3] 22:30" in out
     assert "Set: a mouth guard reminder, daily at 22:30" in out
     assert "#4 Bedtime, daily at 22:30" in out
+
+
+def test_bare_knotbot_prints_help_and_version_says_which(tmp_path: Path):
+    command = [str(KNOTBOT)] if KNOTBOT.exists() else [sys.executable, "-m", "adapters.cli"]
+    env = console_env(tmp_path)
+    bare = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert bare.returncode == 0 and bare.stderr == ""
+    assert "usage: knotbot" in bare.stdout and "console" in bare.stdout
+    version = subprocess.run(
+        [*command, "--version"], capture_output=True, text=True, cwd=tmp_path, env=env
+    )
+    assert version.returncode == 0 and version.stdout.startswith("knotbot 0.")
+
+
+def test_the_console_calls_you_you_unless_given_a_name(tmp_path: Path):
+    import getpass
+
+    login = getpass.getuser()
+    out = console(tmp_path, "/start\n").stdout
+    assert "you" in out.split("\n")[0].lower()
+    if len(login) > 2:  # the login name is nobody's business here
+        assert login not in out
+    named = console(tmp_path / "x" if (tmp_path / "x").mkdir() is None else tmp_path, "/start\n")
+    assert named.returncode == 0
+
+
+def _start(tmp_path: Path, content: Path) -> subprocess.Popen[str]:
+    command = [str(KNOTBOT)] if KNOTBOT.exists() else [sys.executable, "-m", "adapters.cli"]
+    return subprocess.Popen(
+        [*command, "console"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+        env=console_env(tmp_path, KNOTBOT_CONTENT_DIR=str(content)),
+    )
+
+
+def _read_until(process: subprocess.Popen[str], wanted: str, seen: list[str]) -> None:
+    assert process.stdout is not None
+    for line in process.stdout:
+        seen.append(line)
+        if wanted in line:
+            return
+    raise AssertionError(f"never saw {wanted!r} in {''.join(seen)!r}")
+
+
+def test_ctrl_d_during_a_hold_stops_it_and_leaves_at_once(tmp_path: Path, content_dir: Path):
+    short = write_short_content(content_dir, tmp_path / "content", press=30, rounds=3)
+    process = _start(tmp_path, short)
+    assert process.stdin is not None
+    process.stdin.write("/hold upper-back\n")
+    process.stdin.flush()
+    seen: list[str] = []
+    _read_until(process, "Ball against the wall |", seen)
+    started = time.monotonic()
+    process.stdin.close()  # Ctrl-D
+    rest = process.stdout.read() if process.stdout else ""
+    assert process.wait(timeout=30) == 0
+    assert time.monotonic() - started < 10  # not the hold's minutes
+    assert "Stopped after 0 of 3 rounds" in rest
+
+
+def test_piped_input_gets_the_new_choices_when_a_hold_pauses(tmp_path: Path, content_dir: Path):
+    short = write_short_content(content_dir, tmp_path / "content", press=3, rounds=1)
+    process = _start(tmp_path, short)
+    assert process.stdin is not None
+    seen: list[str] = []
+
+    def say_line(text: str) -> None:
+        assert process.stdin is not None
+        process.stdin.write(text + "\n")
+        process.stdin.flush()
+
+    say_line("/hold upper-back")
+    _read_until(process, "[1] Pause", seen)
+    say_line("1")  # Pause
+    _read_until(process, "[1] Resume", seen)
+    say_line("1")  # Resume: the number now means Resume
+    _read_until(process, "[1] Pause", seen)
+    say_line("/wait")
+    process.stdin.close()
+    rest = process.stdout.read() if process.stdout else ""
+    assert process.wait(timeout=60) == 0
+    assert "Done: ball against the wall" in rest.lower() or "done" in rest.lower()
+
+
+def test_files_go_to_the_data_folder_and_their_path_is_printed(tmp_path: Path):
+    out = console(tmp_path, "/remind at 9:00\n/export\n").stdout
+    data = tmp_path / "data"
+    (exported,) = list(data.glob("*.json"))
+    assert f"[file] {exported.resolve()}" in out
+    assert not list(tmp_path.glob("*.json"))  # nothing in the folder it was started from

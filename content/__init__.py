@@ -1,0 +1,1 @@
+"""knotbot's content files (YAML), shipped inside the package as `knotbot_content`."""
