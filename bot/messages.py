@@ -3,7 +3,9 @@
 An adapter turns a platform event into a `Command` or `ButtonPress`, hands it to the core, and
 renders the `Reply` objects the core gives back. Text in a reply is always plain text (never
 markup): structure comes from the block kinds, so an adapter escapes every line it renders and
-user-supplied text can never inject markup or mentions.
+user-supplied text can never inject markup or mentions. The one thing inside a line that is not
+text is a `Moment` (a `Line` carries it): a platform that shows times itself (Discord) renders
+it natively, every other renderer shows the core's words for it.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -94,10 +97,77 @@ class BlockKind(StrEnum):
     PROGRESS = "progress"  # a fixed-width progress bar line
 
 
+class MomentStyle(StrEnum):
+    TIME = "time"  # within a day: the time of day, and how long until it
+    DATE = "date"  # further off: the date with the time, and how long until it
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A point in time inside a line, so each reader can see it in their own local time.
+
+    `text` is how the core words it in the person's zone ("today 11:00"); a platform that
+    shows times itself (Discord's `<t:UNIX:t>`) uses `at` instead.
+    """
+
+    at: datetime  # timezone-aware
+    text: str
+    style: MomentStyle = MomentStyle.TIME
+
+
+class Line(str):
+    """A line of text with moments in it.
+
+    As a `str` it is the line in the core's words (each moment as its `text`), so a renderer
+    or a test that knows nothing of moments reads it as before. A renderer that shows times
+    natively renders `parts`: it escapes the text as any line, and only the `Moment` objects
+    the core put there become time markup, so nothing a person typed ever can.
+    """
+
+    _parts: tuple[str | Moment, ...]
+
+    def __new__(cls, *parts: str | Moment) -> Line:
+        flat: list[str | Moment] = []
+        pending = ""  # text not yet added: adjacent pieces of text become one
+        for part in parts:
+            for piece in part.parts if isinstance(part, Line) else (part,):
+                if isinstance(piece, Moment):
+                    flat += [pending, piece] if pending else [piece]
+                    pending = ""
+                else:
+                    pending += piece
+        if pending:
+            flat.append(pending)
+        words = "".join(p.text if isinstance(p, Moment) else p for p in flat)
+        line = super().__new__(cls, words)
+        line._parts = tuple(flat)
+        return line
+
+    @property
+    def parts(self) -> tuple[str | Moment, ...]:
+        """The text pieces and moments, in order (adjacent text joined, empty text dropped)."""
+        return self._parts
+
+    @property
+    def moments(self) -> tuple[Moment, ...]:
+        return tuple(p for p in self._parts if isinstance(p, Moment))
+
+    def __repr__(self) -> str:
+        return f"Line{self._parts!r}"
+
+    def __reduce__(self) -> tuple[type[Line], tuple[str | Moment, ...]]:
+        return (Line, self._parts)  # copies and pickles keep the moments
+
+
+def parts_of(line: str) -> tuple[str | Moment, ...]:
+    """A line's pieces, whether or not it carries moments."""
+    return line.parts if isinstance(line, Line) else (line,)
+
+
 @dataclass(frozen=True)
 class Block:
     kind: BlockKind
-    lines: tuple[str, ...]
+    lines: tuple[str, ...]  # plain text; a `Line` also carries moments
     title: str = ""
 
 

@@ -1,4 +1,7 @@
-"""Plain-text rendering of a reply: the console's form, and what tests and logs read."""
+"""Plain-text rendering of a reply: the console's form, and what tests and logs read.
+
+A line's `Moment`s are shown in the core's words ("today 11:00"): a `Line` is that text.
+"""
 
 from __future__ import annotations
 

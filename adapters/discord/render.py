@@ -1,7 +1,10 @@
 """A core `Reply` as Discord messages: escaped markdown, content or embed, buttons, a file.
 
 Every line of core text is plain text that may carry user input, so each one is escaped
-(markdown and mentions) before the block's own markup is added around it. A reply that fits
+(markdown, mentions and Discord's own `<...>` tokens) before the block's own markup is added
+around it. The only markup inside a line is for the core's `Moment` values: Discord shows them
+as timestamps (`<t:UNIX:t> (<t:UNIX:R>)`), in each reader's own time and counting down live.
+A reply that fits
 in a message's content (2,000 characters) goes there; a longer one goes into an embed
 description (4,096); longer still, it is split at block boundaries into several messages,
 with the buttons on the last one.
@@ -10,6 +13,7 @@ with the buttons on the last one.
 from __future__ import annotations
 
 import io
+import math
 import re
 from dataclasses import dataclass, replace
 from typing import Any
@@ -17,7 +21,18 @@ from typing import Any
 import discord
 from discord.utils import escape_markdown, escape_mentions
 
-from bot.messages import Attachment, Block, BlockKind, Button, ButtonStyle, Reply
+from bot.messages import (
+    Attachment,
+    Block,
+    BlockKind,
+    Button,
+    ButtonStyle,
+    Line,
+    Moment,
+    MomentStyle,
+    Reply,
+    parts_of,
+)
 
 CONTENT_LIMIT = 2000
 EMBED_LIMIT = 4096
@@ -42,13 +57,45 @@ _NUMBERED = re.compile(r"^(\s*\d+)\.(?=\s)", re.MULTILINE)
 # bracket not escaped yet (after an even number of backslashes) is escaped here, so no masked
 # link survives.
 _BRACKET = re.compile(r"(?<!\\)((?:\\\\)*)([\[\]])")
+# Discord's "<...>" tokens (timestamps <t:..>, channels <#..>, commands </..>, emoji <:..>,
+# <a:..>, mentions <@..>, <id:..>) are not markdown, so escape_markdown leaves them live.
+_TOKEN = re.compile(r"(?<!\\)((?:\\\\)*)<(?=[@#:/]|a:|t:|id:)")
+# Private-use characters: one not in a line stands for its moments while the line is escaped.
+_MARKS = range(0xE000, 0xF900)
 
 
 def escape(line: str) -> str:
     """Plain text that Discord shows as typed: no markup, no mentions, no masked links, no
-    list markers."""
+    list markers, no timestamps or other `<...>` tokens."""
     escaped = _BRACKET.sub(r"\1\\\2", escape_mentions(escape_markdown(line)))
+    escaped = _TOKEN.sub(r"\1\\<", escaped)
     return _NUMBERED.sub(r"\1\\.", escaped)
+
+
+def timestamp(moment: Moment) -> str:
+    """A moment as Discord shows it to each reader: their local time (and date, when it is more
+    than a day off), then how long until it, kept up to date by Discord itself."""
+    unix = math.floor(moment.at.timestamp())
+    shown = "f" if moment.style is MomentStyle.DATE else "t"
+    return f"<t:{unix}:{shown}> (<t:{unix}:R>)"
+
+
+def inline(line: str) -> str:
+    """One line of core text as Discord markdown: escaped as a whole, its moments as timestamps.
+
+    The moments stand in as a character the line does not contain while the text is escaped, so
+    markdown can never pair up across a timestamp, and nothing but a `Moment` becomes one.
+    """
+    parts = parts_of(line)
+    moments = [timestamp(p) for p in parts if isinstance(p, Moment)]
+    if not moments:
+        return escape(line)
+    mark = next((chr(c) for c in _MARKS if chr(c) not in line), None)
+    if mark is None:  # a line made of every private-use character: the moments in words
+        return escape(line)
+    escaped = escape("".join(mark if isinstance(p, Moment) else p for p in parts))
+    pieces = escaped.split(mark)
+    return "".join(piece + shown for piece, shown in zip(pieces, [*moments, ""], strict=True))
 
 
 def block_markdown(block: Block) -> str:
@@ -56,26 +103,46 @@ def block_markdown(block: Block) -> str:
     lines = [line for line in block.lines if line.strip()]
     match block.kind:
         case BlockKind.HEADING:
-            return f"**{escape(' '.join(line.strip() for line in lines))}**" if lines else ""
+            return f"**{inline(_joined(lines))}**" if lines else ""
         case BlockKind.STEPS:
-            return "\n".join(f"{i}. {escape(line)}" for i, line in enumerate(lines, 1))
+            return "\n".join(f"{i}. {inline(line)}" for i, line in enumerate(lines, 1))
         case BlockKind.BULLETS:
-            body = [f"- {escape(line)}" for line in lines]
+            body = [f"- {inline(line)}" for line in lines]
             return "\n".join([escape(block.title), *body] if block.title else body)
         case BlockKind.CAUTION:
             title = f"\u26a0\ufe0f **{escape(block.title)}**" if block.title else "\u26a0\ufe0f"
-            return "\n".join([title, *(f"- {escape(line)}" for line in lines)])
+            return "\n".join([title, *(f"- {inline(line)}" for line in lines)])
         case BlockKind.NOTE:
-            return "\n".join(f"*{escape(line.strip())}*" for line in lines)
+            return "\n".join(f"*{inline(_stripped(line))}*" for line in lines)
         case BlockKind.QUOTE:
-            said = [f"> {escape(line)}" for line in lines]
+            said = [f"> {inline(line)}" for line in lines]
             if block.title:
                 said.append(f"> \u2014 {escape(block.title)}")
             return "\n".join(said)
         case BlockKind.PROGRESS:
             return "\n".join(f"`{line}`" if "`" not in line else escape(line) for line in lines)
         case _:
-            return "\n".join(escape(line) for line in lines)
+            return "\n".join(inline(line) for line in lines)
+
+
+def _stripped(line: str) -> str:
+    """The line without whitespace at its ends, moments kept (`str.strip` would drop them)."""
+    parts = list(parts_of(line))
+    if not any(isinstance(p, Moment) for p in parts):
+        return line.strip()
+    if isinstance(parts[0], str):
+        parts[0] = parts[0].lstrip()
+    if isinstance(parts[-1], str):
+        parts[-1] = parts[-1].rstrip()
+    return Line(*parts)
+
+
+def _joined(lines: list[str]) -> str:
+    """Lines stripped and joined by spaces into one, moments kept."""
+    pieces: list[str | Moment] = []
+    for index, line in enumerate(lines):
+        pieces += [" ", *parts_of(_stripped(line))] if index else parts_of(_stripped(line))
+    return Line(*pieces)
 
 
 @dataclass(frozen=True)

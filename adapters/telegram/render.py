@@ -1,9 +1,10 @@
 """A core Reply as Telegram HTML: escaped lines, block styles, parts that fit one message.
 
 Every text in a Reply is plain text (user words included), so each line is escaped here and
-the only tags are the ones this module writes. Telegram counts a message's length on the
-visible text after parsing; sizes here are UTF-16 code units, which is never less than what
-Telegram counts, so a part that fits here fits there.
+the only tags are the ones this module writes. Telegram has no timestamps that show each reader
+their own time, so a line's `Moment`s appear in the core's words (a `Line` is those words).
+Telegram counts a message's length on the visible text after parsing; sizes here are UTF-16
+code units, which is never less than what Telegram counts, so a part that fits here fits there.
 """
 
 from __future__ import annotations

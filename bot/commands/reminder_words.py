@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.content import ContentLibrary
-from bot.reminders.describe import moment_text, schedule_text
+from bot.messages import Line
+from bot.reminders.describe import moment, schedule_text
 from bot.reminders.schedule import occurrences_between
 from bot.reminders.service import ReminderView
 from bot.storage.reminders import ReminderStatus
@@ -31,7 +32,8 @@ def ending_text(item: ReminderView, now: datetime) -> str:
     return f"until {local:%a} {local.day} {local:%b}"
 
 
-def line(content: ContentLibrary, item: ReminderView, now: datetime) -> str:
+def line(content: ContentLibrary, item: ReminderView, now: datetime) -> Line:
+    """One reminder on one line; its next time is a `Moment`, shown natively where it can be."""
     when = schedule_text(item.schedule, item.zone)
     ends = ending_text(item, now)
     if ends:
@@ -41,7 +43,7 @@ def line(content: ContentLibrary, item: ReminderView, now: datetime) -> str:
     elif item.status is ReminderStatus.BLOCKED:
         state = "paused: I couldn't reach you (did you block me or close your DMs?)"
     elif item.next_due is not None:
-        state = f"next {moment_text(item.next_due, item.zone, now)}"
+        state = Line("next ", moment(item.next_due, item.zone, now))
     else:
         state = "done"
-    return f"{label(content, item)}, {when} ({item.zone.key}) \u00b7 {state}"
+    return Line(f"{label(content, item)}, {when} ({item.zone.key}) \u00b7 ", state)

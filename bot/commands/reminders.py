@@ -20,9 +20,9 @@ from bot.actions import (
 )
 from bot.commands.reminder_words import label, line
 from bot.context import Context
-from bot.messages import Reply, ReplyBuilder, bullets, note, say, text
+from bot.messages import Line, Reply, ReplyBuilder, bullets, note, say, text
 from bot.reminders.capacity import moves_text
-from bot.reminders.describe import moment_text, schedule_text
+from bot.reminders.describe import moment, schedule_text
 from bot.reminders.parse import (
     KIND_WORDS,
     SHARED_WORDS,
@@ -177,16 +177,19 @@ def _duplicate_reply(ctx: Context, existing: ReminderView) -> Reply:
 
 
 def created_reply(ctx: Context, created: ReminderView, *, default_zone: bool) -> Reply:
+    """The confirmation: what was set in the person's zone, and when the first one comes (a
+    `Moment`, so Discord shows it in each reader's own time)."""
     now = ctx.services.clock.now()
     what = label(ctx.content, created) if created.words else KIND_NAMES.get(created.kind, "")
     what = what or f"{label(ctx.content, created).lower()} reminders"
     when = schedule_text(created.schedule, created.zone)
-    lines = [f"Set: {what}, {when} ({created.zone.key})."]
+    lines: list[str] = [f"Set: {what}, {when} ({created.zone.key})."]
     moved = moves_text(list(created.moves))
     if moved:
         lines.append(moved)
     if created.next_due is not None:
-        lines.append(f"The first one comes {moment_text(created.next_due, created.zone, now)}.")
+        first = moment(created.next_due, created.zone, now)
+        lines.append(Line("The first one comes ", first, "."))
     builder = ReplyBuilder().add(text(*lines))
     if created.shared:
         builder.add(note("Everyone here gets it. Done, and Stop for moderators, are on each one."))
@@ -227,7 +230,7 @@ async def on_change(ctx: Context, request: ChangeReminder) -> None:
         await ctx.answer(say(str(exc)))
         return
     now = ctx.services.clock.now()
-    lines = [f"Changed #{changed.id}: {line(ctx.content, changed, now)}"]
+    lines: list[str] = [Line(f"Changed #{changed.id}: ", line(ctx.content, changed, now))]
     if moved := moves_text(list(changed.moves)):
         lines.append(moved)
     await ctx.answer(say(*lines))

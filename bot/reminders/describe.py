@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.messages import Moment, MomentStyle
 from bot.reminders.schedule import ALL_DAYS, WEEKDAYS, WEEKENDS, Schedule, ScheduleKind
 
 _DAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _A_WEEK = [date(2026, 1, 5) + timedelta(days=i) for i in range(7)]  # Monday to Sunday
+_NEAR = timedelta(days=1)  # closer than this, the time of day and "in 5 hours" say when
 
 
 def days_text(days: frozenset[int]) -> str:
@@ -39,6 +41,13 @@ def moment_text(moment: datetime, zone: ZoneInfo, now: datetime | None = None) -
         if (local.date() - today).days == 1:
             return f"tomorrow {local:%H:%M}"
     return f"{_DAY_ABBR[local.weekday()]} {local.day} {local:%b %H:%M}"
+
+
+def moment(at: datetime, zone: ZoneInfo, now: datetime) -> Moment:
+    """A reminder's moment for a line: worded as `moment_text` for platforms that print it,
+    shown in each reader's own zone (and live, "in 2 hours") where the platform can."""
+    style = MomentStyle.TIME if at - now < _NEAR else MomentStyle.DATE
+    return Moment(at, moment_text(at, zone, now), style)
 
 
 def schedule_text(schedule: Schedule, zone: ZoneInfo) -> str:

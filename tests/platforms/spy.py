@@ -3,7 +3,9 @@ each event, and what it sends and edits through the platform's outbox later.
 
 Adapter tests compare what reached the platform with these replies rendered by the adapter's
 own renderer: the adapter's job is to deliver what the core said, not to word it, so a copy
-edit in the core never breaks an adapter test.
+edit in the core never breaks an adapter test. Moments inside lines (`bot.messages.Moment`) are
+values, not words: `moments` lists what the core said when, for tests of how a platform shows
+times (Discord's own timestamps, the core's words elsewhere).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from enum import StrEnum
 
 from bot.actions import decode
 from bot.core import Knotbot
-from bot.messages import ChatRef, Incoming, MessageRef, Reply
+from bot.messages import ChatRef, Incoming, MessageRef, Moment, Reply, parts_of
 from bot.outbox import Outbox, PlatformLimits, Replier
 
 
@@ -46,11 +48,26 @@ class CoreSpy:
         wanted = set(ways) or {Way.REPLY, Way.UPDATE, Way.SEND, Way.EDIT}
         return [s.reply for s in self.said if s.way in wanted and s.reply is not None]
 
+    def moments(self, *ways: Way) -> list[Moment]:
+        """Every moment in what the core said in these ways (all replies when none), in order."""
+        return [m for reply in self.replies(*ways) for m in moments_in(reply)]
+
     def notices(self) -> list[str]:
         return [s.note for s in self.said if s.way is Way.NOTICE]
 
     def edits_of(self, ref: MessageRef) -> list[Reply]:
         return [s.reply for s in self.said if s.way is Way.EDIT and s.ref == ref and s.reply]
+
+
+def moments_in(reply: Reply) -> list[Moment]:
+    """The moments in a reply's lines, in order (a plain str line has none)."""
+    return [
+        part
+        for block in reply.blocks
+        for line in block.lines
+        for part in parts_of(line)
+        if isinstance(part, Moment)
+    ]
 
 
 def spy_on(core: Knotbot) -> CoreSpy:
