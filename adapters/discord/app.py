@@ -9,7 +9,7 @@ then disconnect. This module is the only one that starts or stops the core.
 
 Buttons carry the core's stable action id as custom_id and are handled in `on_interaction`
 whatever message they sit on, so they keep working after a restart without any per-message
-state in memory.
+state in memory; so are submitted forms (`modals`), by their fixed custom_id.
 """
 
 from __future__ import annotations
@@ -175,9 +175,12 @@ class _Client(discord.AutoShardedClient):
         await self._app.logged_in()
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        """Button presses; slash commands and autocomplete go through the command tree."""
+        """Button presses and submitted forms; slash commands, context-menu commands and
+        autocomplete go through the command tree."""
         if interaction.type is discord.InteractionType.component:
             await self._app.events.on_press(interaction)
+        elif interaction.type is discord.InteractionType.modal_submit:
+            await self._app.events.on_form(interaction)
 
 
 def unreachable(error: BaseException) -> bool:

@@ -2,6 +2,7 @@
 
     /knot area:jaw (slash command)   -> Command(chat, user, "knot", "jaw")
     /tip share tip:... area:jaw      -> Command(chat, user, "tip", "share ...", {"area": "jaw"})
+    the tip form submitted (modals)  -> Command(chat, user, "tip", "share ...", {"area": "jaw"})
     a command an older version synced -> Command(chat, user, name, its first text option)
     button press (any message)       -> ButtonPress(chat, user, custom_id, the pressed message)
     autocomplete                     -> Knotbot.complete (no event)
@@ -23,6 +24,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from adapters.discord import modals
 from adapters.discord.delivery import PLATFORM, Handle, LiveInteractions, acknowledge
 from adapters.discord.replier import InteractionReplier
 from bot.core import Knotbot
@@ -80,6 +82,23 @@ class DiscordEvents:
     async def on_press(self, interaction: discord.Interaction) -> None:
         """Any component interaction, whatever message it comes from."""
         await self._handle(interaction, press(interaction, self._role))
+
+    async def on_form(self, interaction: discord.Interaction) -> None:
+        """A submitted form: the command it fills in (a form knotbot does not know: ignored)."""
+        said = modals.submitted(interaction)
+        if said is None:
+            log.info("ignoring a form knotbot does not know: %s", interaction.id)
+            return
+        name, args, options = said
+        await self._handle(interaction, command(interaction, name, args, self._role, options))
+
+    def spots(self) -> list[tuple[str, str]]:
+        """The spots a form offers, as (label, value): the core's autocomplete choices."""
+        try:
+            return self._core.complete("areas", "", limit=modals.CHOICES_LIMIT)
+        except Exception:
+            log.exception("could not list the spots for a form")
+            return []
 
     async def complete(self, kind: str, current: str) -> list[app_commands.Choice[str]]:
         """Autocomplete choices (areas, techniques, time zones) as Discord takes them."""

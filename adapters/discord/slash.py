@@ -5,6 +5,9 @@ subcommands take their text and a named option (`/tip share tip:<text> area:<spo
 one of them is the same callback: its signature, which discord.py reads to offer a command's
 options, is built from the spec, and it hands the values to the core as the typed text would
 be (`Command("tip", "share <text>", {"area": spot})`). Telegram's counterpart: `menu`.
+
+`/tip share` without its text opens a form for it (`modals`), and the message command "Share
+as a tip" opens the same form with the message's text in it.
 """
 
 from __future__ import annotations
@@ -13,13 +16,14 @@ import contextlib
 import inspect
 import logging
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import discord
 from discord import app_commands
 
+from adapters.discord import modals
 from adapters.discord.events import DiscordEvents
-from bot.commands.spec import ArgSpec, CommandSpec
+from bot.commands.spec import ArgSpec, CommandSpec, SubcommandSpec
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +40,7 @@ class _Leaf:
     said_first: str  # said before the text: the subcommand's name ("share"), or nothing
     arg: ArgSpec | None  # the text after it
     option: ArgSpec | None  # a named option (`area:`)
+    form: SubcommandSpec | None = None  # without its text, the form for it opens (`modals`)
 
     def fields(self) -> dict[str, ArgSpec]:
         """The callback's parameters: "arg" and "option", when the leaf has them."""
@@ -50,11 +55,15 @@ class SlashCommands(app_commands.CommandTree[discord.Client]):
     ) -> None:
         super().__init__(client)
         self._events = events
-        for spec in commands:
+        table = tuple(commands)
+        for spec in table:
             try:
                 self.add_command(_slash_command(events, spec))
             except (TypeError, ValueError) as exc:  # a name or text Discord would refuse
                 log.error("cannot offer /%s on Discord: %s", spec.name, exc)
+        share = modals.share_subcommand(table)
+        if share is not None:
+            self.add_command(modals.share_menu(share, events.spots, CONTEXTS))
 
     async def register(self, dev_guild_id: int | None) -> None:
         """Register the commands: in the dev server only (instant) or globally."""
@@ -100,7 +109,11 @@ def _slash_command(
         name=spec.name, description=spec.description[:DESCRIPTION_LIMIT], allowed_contexts=CONTEXTS
     )
     for sub in spec.subcommands:
-        leaf = _Leaf(spec.name, sub.name, sub.arg, sub.option)
+        if (spec.name, sub.name) == modals.SHARE_TIP and sub.arg is not None:
+            # The text may be left out: the form asks for it, with room to write.
+            leaf = _Leaf(spec.name, sub.name, replace(sub.arg, required=False), sub.option, sub)
+        else:
+            leaf = _Leaf(spec.name, sub.name, sub.arg, sub.option)
         group.add_command(_command(events, sub.name, sub.description, leaf))
     return group
 
@@ -117,8 +130,12 @@ def _command(
 
     async def forward(interaction: discord.Interaction, **values: object) -> None:
         # A value may be of another type than declared: a command synced by another version.
-        said = " ".join(str(part) for part in (leaf.said_first, values.get("arg")) if part)
         extra = values.get("option")
+        if leaf.form is not None and not str(values.get("arg") or "").strip():
+            area = str(extra) if extra else ""
+            await modals.open_form(interaction, leaf.form, events.spots(), area=area)
+            return
+        said = " ".join(str(part) for part in (leaf.said_first, values.get("arg")) if part)
         options = {leaf.option.name: extra} if leaf.option is not None and extra else {}
         await events.on_command(interaction, leaf.command, said, options)
 

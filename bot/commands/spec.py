@@ -33,6 +33,7 @@ class SubcommandSpec:
     arg: ArgSpec | None = None
     option: ArgSpec | None = None
     usage: str = ""  # what follows the name in /help, e.g. "<number>"
+    moderators: bool = False  # for moderators only (a community's settings, its review queue)
 
 
 @dataclass(frozen=True)
@@ -48,3 +49,14 @@ class CommandSpec:
     usage: str = ""  # an example, for /help
     subcommands: tuple[SubcommandSpec, ...] = ()
     where: Where = Where.ANYWHERE
+    # For moderators only: menus show it to moderators alone (the core still checks, through
+    # the requests it makes; a menu is a convenience, not a permission).
+    moderators: bool = False
+
+    def menu_line(self, *, moderator: bool = False) -> str:
+        """The command's line in a menu; a moderator's also names the subcommands only
+        moderators use ("...; moderators: pending, remove")."""
+        theirs = [sub.name for sub in self.subcommands if sub.moderators]
+        if not moderator or not theirs:
+            return self.description
+        return f"{self.description}; moderators: {', '.join(theirs)}"

@@ -34,7 +34,8 @@ One module per concern; :class:`DiscordStandIn` (``server.py``) assembles them:
 * ``commands``: application command sync and what Discord checks before showing a command
 * ``options``: encoding typed command options the way Discord's client does
 * ``interactions``: injecting slash commands and autocomplete as INTERACTION_CREATE
-* ``components``: injecting button presses, select choices and modal submissions
+* ``components``: injecting button presses, select choices, message commands (context menu)
+  and modal submissions (text inputs and selects)
 * ``responses``: interaction callbacks, ``@original`` and follow-ups over the webhook routes
 """
 

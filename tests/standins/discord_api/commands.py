@@ -12,6 +12,10 @@ from tests.standins.discord_api.guilds import GuildsMixin
 from tests.standins.discord_api.models import ADMINISTRATOR
 from tests.standins.discord_api.rest import Request
 
+# Application command types: slash commands, and the user and message context menus.
+CHAT_INPUT, USER_COMMAND, MESSAGE_COMMAND = 1, 2, 3
+_KINDS = {CHAT_INPUT: "chat-input", USER_COMMAND: "user", MESSAGE_COMMAND: "message"}
+
 
 class CommandsMixin(GuildsMixin):
     """Synced command definitions, as Discord echoed them back."""
@@ -25,15 +29,26 @@ class CommandsMixin(GuildsMixin):
         """A synced command definition by name and scope (None = global)."""
         return next((c for c in self.commands.get(guild_id, []) if c["name"] == name), None)
 
-    def _find_command(self, name: str, guild_id: int | None) -> tuple[dict[str, Any], int | None]:
+    def _find_command(
+        self, name: str, guild_id: int | None, kind: int = CHAT_INPUT
+    ) -> tuple[dict[str, Any], int | None]:
         scopes: list[int | None] = [guild_id, None] if guild_id is not None else [None]
         for scope in scopes:
-            found = self.command(name, scope)
-            if found is not None and found.get("type", 1) == 1:
+            found = next(
+                (
+                    c
+                    for c in self.commands.get(scope, [])
+                    if c["name"] == name and c.get("type", CHAT_INPUT) == kind
+                ),
+                None,
+            )
+            if found is not None:
                 return found, scope
         synced = {str(k): [c["name"] for c in v] for k, v in self.commands.items()}
+        shown = f"/{name}" if kind == CHAT_INPUT else repr(name)
         raise AssertionError(
-            f"/{name} is not a synced chat-input command for guild {guild_id} (synced: {synced})"
+            f"{shown} is not a synced {_KINDS.get(kind, kind)} command for guild {guild_id}"
+            f" (synced: {synced})"
         )
 
     def _check_command_visible(

@@ -1,5 +1,6 @@
-"""Message components as a user uses them: pressing buttons, choosing in selects, submitting
-modals. Each becomes an interaction (type 3 or 5) on the gateway.
+"""What a user does on messages and forms: pressing buttons, choosing in selects, running a
+message command (context menu) on a message, submitting modals. Each becomes an interaction
+(type 3, 2 or 5) on the gateway.
 """
 
 from __future__ import annotations
@@ -7,13 +8,39 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from tests.standins.discord_api.commands import MESSAGE_COMMAND
 from tests.standins.discord_api.interactions import (
+    APPLICATION_COMMAND,
     MESSAGE_COMPONENT,
     MODAL_SUBMIT,
     InteractionsMixin,
 )
 from tests.standins.discord_api.messages import MessagesMixin
 from tests.standins.discord_api.models import InjectedInteraction, StoredMessage, walk_components
+
+_TEXT_INPUT, _STRING_SELECT = 4, 3
+_FIELDS = (_TEXT_INPUT, _STRING_SELECT)  # what a modal submission carries values of
+
+
+def _submitted(field: Mapping[str, Any], value: str | Sequence[str] | None) -> dict[str, Any]:
+    """A modal field as its submission carries it back, with `value` (None: left as shown)."""
+    sent: dict[str, Any] = {
+        "type": field["type"],
+        "id": field.get("id"),
+        "custom_id": field["custom_id"],
+    }
+    if field["type"] == _TEXT_INPUT:
+        sent["value"] = value if isinstance(value, str) else (field.get("value") or "")
+        return sent
+    offered = [o["value"] for o in field.get("options", [])]
+    if value is None:
+        chosen = [o["value"] for o in field.get("options", []) if o.get("default")]
+    else:
+        chosen = [value] if isinstance(value, str) else list(value)
+    if any(v not in offered for v in chosen):
+        raise AssertionError(f"select {field['custom_id']!r} offers {offered}, not {chosen}")
+    sent["values"] = chosen
+    return sent
 
 
 class ComponentsMixin(InteractionsMixin, MessagesMixin):
@@ -75,10 +102,53 @@ class ComponentsMixin(InteractionsMixin, MessagesMixin):
             locale=locale,
         )
 
+    async def inject_message_command(
+        self,
+        name: str,
+        message_id: int,
+        *,
+        user_id: int,
+        permissions: int | None = None,
+        roles: Iterable[int] = (),
+        locale: str = "en-US",
+    ) -> InjectedInteraction:
+        """Run a message command (application command type 3, a context-menu entry) on a
+        message, in the message's channel.
+
+        The message is in ``resolved.messages`` with its content: Discord gives message commands
+        the content even to apps without the message content intent. Raises AssertionError for
+        an unsynced command or a message that does not exist (any more).
+        """
+        message = self.messages.get(message_id)
+        if message is None or message.deleted:
+            raise AssertionError(f"message {message_id} does not exist; nobody can run {name!r}")
+        guild_id = message.guild_id
+        definition, scope = self._find_command(name, guild_id, MESSAGE_COMMAND)
+        data: dict[str, Any] = {
+            "id": definition["id"],
+            "name": name,
+            "type": MESSAGE_COMMAND,
+            "target_id": str(message_id),
+            "resolved": {"messages": {str(message_id): message.to_payload()}},
+        }
+        if scope is not None:
+            data["guild_id"] = str(scope)
+        return await self._inject(
+            APPLICATION_COMMAND,
+            data,
+            user_id=user_id,
+            guild_id=guild_id,
+            channel_id=message.channel_id,
+            permissions=permissions,
+            roles=roles,
+            locale=locale,
+            command=definition,
+        )
+
     async def inject_modal_submit(
         self,
         custom_id: str,
-        values: Mapping[str, str],
+        values: Mapping[str, str | Sequence[str]],
         *,
         user_id: int,
         guild_id: int | None = None,
@@ -87,10 +157,12 @@ class ComponentsMixin(InteractionsMixin, MessagesMixin):
         roles: Iterable[int] = (),
         locale: str = "en-US",
     ) -> InjectedInteraction:
-        """Submit a modal (interaction type 5) with text input values by custom_id.
+        """Submit a modal (interaction type 5) with values by custom_id: a text input's text,
+        or a string select's chosen values (a list).
 
         If the bot showed this modal (callback type 9), the submission mirrors its layout
-        (action rows or labels) and unknown input ids raise AssertionError.
+        (action rows or labels); unknown field ids, and choices the select does not offer,
+        raise AssertionError. A select left alone sends its default options, as Discord does.
         """
         modal = self._modals.get(custom_id)
         if modal is None:
@@ -99,23 +171,20 @@ class ComponentsMixin(InteractionsMixin, MessagesMixin):
                 for k, v in values.items()
             ]
         else:
-            known = {
-                c["custom_id"] for c in walk_components(modal["components"]) if c.get("type") == 4
+            fields = {
+                c["custom_id"]: c
+                for c in walk_components(modal["components"])
+                if c.get("type") in _FIELDS
             }
-            unknown = set(values) - known
+            unknown = set(values) - set(fields)
             if unknown:
-                raise AssertionError(f"modal {custom_id!r} has no text inputs {sorted(unknown)}")
+                raise AssertionError(f"modal {custom_id!r} has no fields {sorted(unknown)}")
             components = []
             for top in modal["components"]:
                 inputs = [
-                    {
-                        "type": 4,
-                        "id": c.get("id"),
-                        "custom_id": c["custom_id"],
-                        "value": values.get(c["custom_id"], ""),
-                    }
+                    _submitted(c, values.get(c["custom_id"]))
                     for c in walk_components([top])
-                    if c.get("type") == 4
+                    if c.get("type") in _FIELDS
                 ]
                 if not inputs:
                     continue

@@ -22,6 +22,7 @@ from tests.standins.discord_api.models import (
     LOADING,
     InjectedInteraction,
     StoredMessage,
+    walk_components,
 )
 from tests.standins.discord_api.rest import Request
 
@@ -32,6 +33,29 @@ _ALLOWED_CALLBACKS: dict[int, frozenset[int]] = {
     AUTOCOMPLETE: frozenset({8}),
     MODAL_SUBMIT: frozenset({4, 5, 6, 7}),
 }
+
+
+def _check_modal(data: dict[str, Any]) -> None:
+    """What Discord refuses in a modal: no id, a title or label over 45 characters, no fields
+    or more than 5, a text input prefilled with more than it accepts."""
+    title, components = data.get("title"), data.get("components")
+    problems = []
+    if not isinstance(data.get("custom_id"), str) or not data["custom_id"]:
+        problems.append("custom_id")
+    if not isinstance(title, str) or not 1 <= len(title) <= 45:
+        problems.append("title")
+    if not isinstance(components, list) or not 1 <= len(components) <= 5:
+        problems.append("components")
+    for component in walk_components(components if isinstance(components, list) else []):
+        label = component.get("label")
+        if component.get("type") == 18 and not (isinstance(label, str) and 1 <= len(label) <= 45):
+            problems.append("label")
+        if component.get("type") == 4:
+            value = component.get("value") or ""
+            if len(value) > (component.get("max_length") or 4000):
+                problems.append(f"value of {component.get('custom_id')} longer than max_length")
+    if problems:
+        raise HttpError(400, 50035, f"Invalid Form Body: modal {', '.join(problems)}")
 
 
 class ResponsesMixin(InteractionsMixin, MessagesMixin):
@@ -65,6 +89,8 @@ class ResponsesMixin(InteractionsMixin, MessagesMixin):
                 50035,
                 f"Invalid Form Body: callback type {kind} for interaction type {state.type}",
             )
+        if kind == 9:
+            _check_modal(data)  # refused: the interaction is still unanswered
 
         state.callback_type = kind
         result: dict[str, Any] = {"id": str(state.id), "type": state.type}
