@@ -117,7 +117,8 @@ def _content_check(folder: Path) -> int:
     print(
         f"Content in {folder} is valid: {len(content.areas)} areas, "
         f"{len(content.techniques)} techniques ({holds} with holds), "
-        f"{len(content.reminder_kinds)} reminder kinds, {len(content.curated_tips)} tips."
+        f"{len(content.reminder_kinds)} reminder kinds, {len(content.curated_tips)} tips, "
+        f"{len(content.understanding)} plain-word entries."
     )
     return EXIT_OK
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from bot.actions import ShowArea, StartHold, button
+from bot.actions import ShowArea, ShowTechnique, StartHold, button
 from bot.content import ContentLibrary
 from bot.content.models import Area, Technique
 from bot.content.red_flags import Match, red_flags
@@ -55,6 +55,24 @@ def hold_button(technique: Technique, area_id: str) -> Button:
     )
 
 
+def how_to_button(technique: Technique, *, titled: bool = False) -> Button:
+    return button(f"How to: {technique.title}" if titled else "How to", ShowTechnique(technique.id))
+
+
+def technique_buttons(technique: Technique, area_id: str) -> tuple[Button, ...]:
+    """Start hold (when it has one) and How to, side by side under the technique's line."""
+    if technique.hold is None:
+        return (how_to_button(technique, titled=True),)
+    return (hold_button(technique, area_id), how_to_button(technique))
+
+
+# Under a short answer, where the cautions are not on screen: where they are, and when to stop.
+SHORT_SAFETY = (
+    "Not medical advice; go gently. How to has the steps and cautions. "
+    "Sharp, spreading or lasting pain, numbness or tingling: /safety."
+)
+
+
 def safety_footer(content: ContentLibrary) -> Block:
     return note(
         content.safety.notice,
@@ -63,17 +81,24 @@ def safety_footer(content: ContentLibrary) -> Block:
     )
 
 
-def area_reply(content: ContentLibrary, area: Area, extra: list[Block] | None = None) -> Reply:
-    """Everything for one spot: each technique with steps and cautions, and hold buttons."""
+def area_reply(
+    content: ContentLibrary,
+    area: Area,
+    extra: Sequence[Block] = (),
+    *,
+    first: tuple[str, ...] = (),
+    offer: tuple[str, Button] | None = None,
+) -> Reply:
+    """One spot on one phone screen: each technique as its title, one line, Start hold and
+    How to. Steps and cautions are a tap away, and the cautions come again before a first
+    hold. `first`: technique ids shown first; `offer`: a line and its button (a reminder)."""
     builder = ReplyBuilder().add(heading(area.name), note(area.summary))
-    techniques = content.techniques_for(area.id)
-    for technique in techniques:
-        builder.add(*technique_blocks(technique))
-    builder.add(*(extra or []))
-    builder.add(safety_footer(content))
-    for technique in techniques:
-        if technique.hold is not None:
-            builder.row(hold_button(technique, area.id))
+    for technique in content.techniques_for(area.id, first):
+        builder.add(heading(technique.title), text(technique.line))
+        builder.row(*technique_buttons(technique, area.id))
+    builder.add(*extra, note(SHORT_SAFETY))
+    if offer is not None:
+        builder.add(text(offer[0])).row(offer[1])
     return builder.build()
 
 

@@ -20,7 +20,9 @@ async def ask(bot: Knotbot, clock: ManualClock, text: str) -> RecordingReplier:
     return replier
 
 
-async def test_knot_upper_back_shows_its_techniques_with_cautions(bot: Knotbot, clock: ManualClock):
+async def test_knot_upper_back_shows_its_techniques_with_cautions_one_tap_away(
+    bot: Knotbot, clock: ManualClock
+):
     replier = await ask(bot, clock, "/knot upper-back")
     text = replier.last
     assert text.startswith("Upper back")
@@ -30,15 +32,21 @@ async def test_knot_upper_back_shows_its_techniques_with_cautions(bot: Knotbot, 
         "The shoulder drop",
     ):
         assert title in text
-    assert "about 20 seconds" in text and "never longer" in text
-    assert text.count("Cautions:") == 3
-    assert "see a professional" in text
+    assert "about 20 seconds" in text
+    assert "see a professional" not in text and "/safety" in text
     buttons = replier.sent[-1].reply.all_buttons
     assert [b.action for b in buttons] == [
         "h:ball-wall:upper-back",
+        "t:ball-wall",
         "h:two-balls-sock:upper-back",
+        "t:two-balls-sock",
         "h:shoulder-drop:upper-back",
+        "t:shoulder-drop",
     ]
+    how_to = RecordingReplier(clock)
+    await bot.handle(press("t:ball-wall"), how_to)
+    assert "Cautions:" in how_to.last and "never longer" in how_to.last
+    assert "see a professional" in how_to.last
 
 
 @pytest.mark.parametrize(
@@ -77,7 +85,10 @@ async def test_jaw_mentions_mouth_guard_and_the_lower_back_the_chair(
 ):
     assert "Mouth guard at night" in (await ask(bot, clock, "/knot tmj")).last
     lower = (await ask(bot, clock, "/knot lower back")).last
-    assert "Legs up on a chair" in lower and "15 minutes" in lower and "never overstretch" in lower
+    assert "Legs up on a chair" in lower and "15 minutes" in lower
+    how_to = RecordingReplier(clock)
+    await bot.handle(press("t:legs-up-chair"), how_to)
+    assert "never overstretch" in how_to.last
 
 
 async def test_unknown_area_with_nothing_close_lists_the_spots(bot: Knotbot, clock: ManualClock):

@@ -36,13 +36,13 @@ def console(tmp_path: Path, lines: str, **extra: str) -> subprocess.CompletedPro
     )
 
 
-def test_knot_upper_back_prints_techniques_and_cautions(tmp_path: Path):
-    result = console(tmp_path, "/knot upper-back\n")
+def test_knot_upper_back_prints_techniques_and_how_to_prints_cautions(tmp_path: Path):
+    result = console(tmp_path, "/knot upper-back\n2\n")  # [2] How to: the ball against the wall
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Ball against the wall" in out and "Two tennis balls in a knotted sock" in out
+    assert "[1] Start hold: Ball against the wall  [2] How to" in out
     assert "Cautions:" in out and "never on the spine" in out
-    assert "[1] Start hold: Ball against the wall" in out
 
 
 def test_misspelled_and_missing_areas(tmp_path: Path):
@@ -212,7 +212,8 @@ def _read_until(process: subprocess.Popen[str], wanted: str, seen: list[str]) ->
 
 
 def test_ctrl_d_during_a_hold_stops_it_and_leaves_at_once(tmp_path: Path, content_dir: Path):
-    short = write_short_content(content_dir, tmp_path / "content", press=30, rounds=3)
+    # 20 s: the ball against the wall's hard cap, which its caution promises.
+    short = write_short_content(content_dir, tmp_path / "content", press=20, rounds=3)
     process = _start(tmp_path, short)
     assert process.stdin is not None
     process.stdin.write("/hold upper-back\n")

@@ -81,7 +81,7 @@ def test_press_longer_than_its_cap_names_file_technique_and_field(folder: Path):
     edit_yaml(folder / "techniques.yaml", too_long)
     (problem,) = problems(folder)
     assert problem.startswith("techniques.yaml: techniques[0] (ball-wall).hold.press: ")
-    assert "longer than the hard cap max_seconds (30)" in problem
+    assert "longer than the hard cap max_seconds (20)" in problem
 
 
 def test_pressure_hold_cap_cannot_be_raised_beyond_a_minute(folder: Path):
@@ -91,6 +91,103 @@ def test_pressure_hold_cap_cannot_be_raised_beyond_a_minute(folder: Path):
     edit_yaml(folder / "techniques.yaml", raise_cap)
     (problem,) = problems(folder)
     assert "techniques[0] (ball-wall).hold" in problem and "too long for a pressure hold" in problem
+
+
+def test_a_cap_longer_than_its_caution_promises_is_a_problem(folder: Path):
+    def raise_cap(data):  # type: ignore[no-untyped-def]
+        data["techniques"][0]["hold"]["press"]["max_seconds"] = 30  # "about 20 seconds"
+
+    edit_yaml(folder / "techniques.yaml", raise_cap)
+    (problem,) = problems(folder)
+    assert problem == (
+        "techniques.yaml: techniques[0] (ball-wall).hold: press.max_seconds (30) is longer than "
+        "cautions[0] promises (20 s); lower the cap or change the caution"
+    )
+
+
+@pytest.mark.parametrize(
+    ("caution", "promised"),
+    [
+        ("Stay for half a minute at most.", 30),
+        ("Never more than a minute.", 60),
+        ("Ten seconds is plenty on this spot.", 10),
+        ("Keep each press to 15 s.", 15),
+    ],
+)
+def test_a_caution_names_its_seconds_in_words_or_digits(folder: Path, caution: str, promised: int):
+    def promise(data):  # type: ignore[no-untyped-def]
+        tilt = data["techniques"][-1]
+        assert tilt["id"] == "neck-tilt"
+        tilt["cautions"].append(caution)
+        tilt["hold"]["press"]["seconds"] = min(20, promised)
+        tilt["hold"]["press"]["max_seconds"] = promised + 1
+
+    edit_yaml(folder / "techniques.yaml", promise)
+    (problem,) = problems(folder)
+    assert f"longer than cautions[2] promises ({promised} s)" in problem
+
+
+def test_shipped_caps_keep_what_their_cautions_promise(content: ContentLibrary):
+    from bot.content.durations import seconds_named
+
+    for technique in content.techniques:
+        if technique.hold is not None:
+            for caution in technique.cautions:
+                assert all(technique.hold.press.max_seconds <= s for s in seconds_named(caution))
+    ball = content.technique("ball-wall")
+    assert ball is not None and ball.hold is not None and ball.hold.press.max_seconds == 20
+
+
+def test_the_threads_details_are_in_the_content(content: ContentLibrary):
+    two = content.technique("two-balls-sock")
+    legs = content.technique("legs-up-chair")
+    assert two is not None and legs is not None and legs.hold is not None
+    assert "physiotherapist" in two.summary and "travels well" in two.summary
+    said = " ".join((legs.summary, *legs.steps, *legs.hold.press.cues))
+    assert "back and forth" in said and "side to side" not in said
+
+
+def test_a_technique_name_leads_to_one_technique(folder: Path):
+    def clash(data):  # type: ignore[no-untyped-def]
+        data["techniques"][1]["aliases"].append("Lacrosse Ball")
+
+    edit_yaml(folder / "techniques.yaml", clash)
+    assert problems(folder) == [
+        "techniques.yaml: techniques[1] (two-balls-sock).aliases: "
+        "'Lacrosse Ball' is already a name of technique 'ball-wall'"
+    ]
+
+
+def test_understanding_entries_are_checked_against_the_other_files(folder: Path):
+    def broken(data):  # type: ignore[no-untyped-def]
+        entries = data["understanding"]
+        entries[0]["area"] = "elbow"
+        entries[1]["techniques"] = ["neck-tilt", "foam-roller"]
+        entries[2]["reminder"] = "floss"
+        entries[4]["id"] = entries[5]["id"]
+
+    edit_yaml(folder / "understanding.yaml", broken)
+    assert problems(folder) == [
+        "understanding.yaml: understanding[0] (tooth).area: 'elbow' is not an area in areas.yaml",
+        "understanding.yaml: understanding[1] (clench-at-night).techniques: "
+        "'neck-tilt' is not a technique for 'jaw'",
+        "understanding.yaml: understanding[1] (clench-at-night).techniques: "
+        "'foam-roller' is not a technique in techniques.yaml",
+        "understanding.yaml: understanding[2] (clenching).reminder: "
+        "'floss' is not a kind in reminders.yaml",
+        "understanding.yaml: understanding[5] (upper-back).id: is used twice",
+    ]
+
+
+def test_a_broken_phrase_names_the_entry_and_the_phrase(folder: Path):
+    def broken(data):  # type: ignore[no-untyped-def]
+        data["understanding"][3]["phrases"] = ["shoulder ... ... up"]
+
+    edit_yaml(folder / "understanding.yaml", broken)
+    assert (
+        "understanding.yaml: understanding[3] (between-the-blades).phrases[0]: "
+        "'...' must sit between words in 'shoulder ... ... up'"
+    ) in problems(folder)
 
 
 def test_every_problem_in_every_file_is_reported_at_once(folder: Path):
@@ -231,3 +328,4 @@ def test_content_check_command_accepts_the_shipped_content(tmp_path: Path):
     result = run_cli("content", "check", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "is valid: 5 areas" in result.stdout
+    assert "9 plain-word entries" in result.stdout

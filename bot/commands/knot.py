@@ -1,4 +1,7 @@
-"""/knot and /technique: techniques for a spot, with red flags said first."""
+"""/knot and /technique: techniques for a spot, with red flags said first.
+
+/knot takes what people type: an area ("upper back"), plain words ("shoulders up to my chin",
+via content/understanding.yaml) or a technique's equipment ("trigger point massager")."""
 
 from __future__ import annotations
 
@@ -7,7 +10,8 @@ import logging
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.actions import ShowArea, ShowTechnique, button
-from bot.content.models import Area
+from bot.commands.offers import lead, reminder_button
+from bot.content.models import Area, Understanding
 from bot.context import Context
 from bot.messages import Block, Reply, ReplyBuilder, bullets, text
 from bot.presenters import (
@@ -31,15 +35,40 @@ async def knot_reply(ctx: Context, query: str) -> Reply:
     """/knot <area>: the spot's techniques, after any red flag in what was typed."""
     if not query.strip():
         return areas_list(ctx.content)
-    found = ctx.content.find_area(query)
-    if found.match is not None:
-        reply = await show_area(ctx, found.match)
-    else:
-        reply = _not_found(ctx, query, found.suggestions)
+    reply = await understood_reply(ctx, query)
+    if reply is None:
+        found = ctx.content.find_area(query)
+        tech = ctx.content.find_technique(query).match
+        if found.match is None and tech is not None:  # "/knot trigger point massager"
+            reply = technique_reply(ctx.content, tech)
+        else:
+            reply = _not_found(ctx, query, found.suggestions)
     return lead_with_red_flags(ctx.content, query, reply)
 
 
-async def show_area(ctx: Context, area: Area) -> Reply:
+async def understood_reply(ctx: Context, said: str) -> Reply | None:
+    """The spot plain words mean ("I clench my teeth": the jaw), its techniques in the order
+    those words call for and, in a private chat, the reminder they call for; or None when the
+    words name no spot. A spot named by its name alone ("upper back") is shown as it is."""
+    named = ctx.content.area_named(said)
+    if named is not None:
+        return await show_area(ctx, named)
+    understood = ctx.content.understand(said)
+    if understood is not None:
+        area = ctx.content.area(understood.area)
+        if area is not None:
+            return await show_area(ctx, area, understood)
+    found = ctx.content.find_area(said)
+    if found.match is not None:
+        return await show_area(ctx, found.match)
+    return None
+
+
+async def show_area(
+    ctx: Context,
+    area: Area,
+    understood: Understanding | None = None,
+) -> Reply:
     """The spot's techniques; in a community, its best-thanked tips under them."""
     extra: list[Block] = []
     if ctx.chat.is_community:
@@ -47,7 +76,12 @@ async def show_area(ctx: Context, area: Area) -> Reply:
             extra = knot_section(ctx.content, await ctx.services.tips.for_area(ctx.chat, area.id))
         except (SQLAlchemyError, OSError, DatabaseUnavailable) as exc:  # techniques still help
             log.warning("community tips unavailable for /knot: %s", exc)
-    return area_reply(ctx.content, area, extra)
+    if understood is None:
+        return area_reply(ctx.content, area, extra)
+    offer = None
+    if understood.reminder is not None and not ctx.chat.is_community:
+        offer = (lead(understood.reminder), reminder_button(understood.reminder))
+    return area_reply(ctx.content, area, extra, first=understood.techniques, offer=offer)
 
 
 def _not_found(ctx: Context, query: str, suggestions: tuple[Area, ...]) -> Reply:

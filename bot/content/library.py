@@ -14,8 +14,10 @@ from bot.content.models import (
     ReminderKind,
     Safety,
     Technique,
+    Understanding,
     normalize_name,
 )
+from bot.content.plain_words import PlainWords
 from bot.content.red_flags import RedFlagIndex
 
 # Longer input is cut before matching: nobody names a body part in 80 characters.
@@ -43,10 +45,12 @@ class ContentLibrary:
     reminder_kinds: Mapping[str, ReminderKind]
     safety: Safety
     curated_tips: tuple[CuratedTip, ...]
+    understanding: tuple[Understanding, ...] = ()
     _area_names: dict[str, Area] = field(init=False, repr=False, compare=False)
     _technique_names: dict[str, Technique] = field(init=False, repr=False, compare=False)
     # The red flags' patterns, parsed once here rather than for every message.
     red_flag_index: RedFlagIndex = field(init=False, repr=False, compare=False)
+    plain_words: PlainWords = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         area_names: dict[str, Area] = {}
@@ -55,11 +59,12 @@ class ContentLibrary:
                 area_names.setdefault(normalize_name(name), area)
         tech_names: dict[str, Technique] = {}
         for tech in self.techniques:
-            for name in (tech.id, tech.title):
+            for name in (tech.id, tech.title, *tech.aliases):
                 tech_names.setdefault(normalize_name(name), tech)
         object.__setattr__(self, "_area_names", area_names)
         object.__setattr__(self, "_technique_names", tech_names)
         object.__setattr__(self, "red_flag_index", RedFlagIndex(self.safety.red_flags))
+        object.__setattr__(self, "plain_words", PlainWords(self.understanding))
 
     def area(self, area_id: str) -> Area | None:
         return next((a for a in self.areas if a.id == area_id), None)
@@ -67,18 +72,31 @@ class ContentLibrary:
     def technique(self, technique_id: str) -> Technique | None:
         return next((t for t in self.techniques if t.id == technique_id), None)
 
-    def techniques_for(self, area_id: str) -> tuple[Technique, ...]:
-        return tuple(t for t in self.techniques if area_id in t.areas)
+    def techniques_for(self, area_id: str, first: tuple[str, ...] = ()) -> tuple[Technique, ...]:
+        """The area's techniques in file order, except those named in `first`, which lead."""
+        mine = [t for t in self.techniques if area_id in t.areas]
+        rank = {tech_id: i for i, tech_id in enumerate(first)}
+        return tuple(sorted(mine, key=lambda t: rank.get(t.id, len(rank))))
 
     def holdable_for(self, area_id: str) -> tuple[Technique, ...]:
         return tuple(t for t in self.techniques_for(area_id) if t.hold is not None)
+
+    def area_named(self, text: str) -> Area | None:
+        """The area whose id or name this is exactly ('upper back', 'Jaw'), aliases aside."""
+        key = lookup_key(text)
+        return next((a for a in self.areas if key in (lookup_key(a.id), lookup_key(a.name))), None)
 
     def find_area(self, text: str) -> Lookup[Area]:
         """'Upper Back', 'upperback', 'traps', 'uper back', 'knot in my upper back' all work."""
         return _find(lookup_key(text), self._area_names)
 
     def find_technique(self, text: str) -> Lookup[Technique]:
+        """By id, title or alias: 'two balls', 'lacrosse ball', 'tennis ball in a sock'."""
         return _find(lookup_key(text), self._technique_names)
+
+    def understand(self, said: str) -> Understanding | None:
+        """What plain words mean ("I clench my teeth": the jaw), from understanding.yaml."""
+        return self.plain_words.find(said)
 
 
 def _find(key: str, names: dict[str, T]) -> Lookup[T]:

@@ -17,6 +17,7 @@ from bot.content.models import (
     Safety,
     TechniquesFile,
     TipsFile,
+    UnderstandingFile,
     normalize_name,
 )
 
@@ -27,6 +28,7 @@ FILES: dict[str, type[BaseModel]] = {
     "reminders.yaml": RemindersFile,
     "safety.yaml": Safety,
     "tips.yaml": TipsFile,
+    "understanding.yaml": UnderstandingFile,
 }
 
 
@@ -77,6 +79,13 @@ def load_content(folder: Path) -> ContentLibrary:
         problems += _cross_checks(
             parsed["areas.yaml"], parsed["techniques.yaml"], parsed["tips.yaml"]
         )
+        problems += _technique_names(parsed["techniques.yaml"])
+        problems += _understanding_checks(
+            parsed["understanding.yaml"],
+            {a.id for a in parsed["areas.yaml"].areas},
+            parsed["techniques.yaml"],
+            parsed["reminders.yaml"],
+        )
     if problems:
         raise ContentError(folder, problems)
     return ContentLibrary(
@@ -85,6 +94,7 @@ def load_content(folder: Path) -> ContentLibrary:
         reminder_kinds=parsed["reminders.yaml"].kinds,
         safety=parsed["safety.yaml"],
         curated_tips=parsed["tips.yaml"].tips,
+        understanding=parsed["understanding.yaml"].understanding,
     )
 
 
@@ -186,4 +196,54 @@ def _cross_checks(
             problems.append(
                 ContentProblem("tips.yaml", f"tips[{i}].area", f"'{tip.area}' is not an area")
             )
+    return problems
+
+
+def _technique_names(techniques: TechniquesFile) -> list[ContentProblem]:
+    """A name (id, title or alias) leads to one technique only."""
+    problems: list[ContentProblem] = []
+    seen: dict[str, str] = {}
+    for i, tech in enumerate(techniques.techniques):
+        for name in (tech.id, tech.title, *tech.aliases):
+            owner = seen.setdefault(normalize_name(name), tech.id)
+            if owner != tech.id:
+                problems.append(
+                    ContentProblem(
+                        "techniques.yaml",
+                        f"techniques[{i}] ({tech.id}).aliases",
+                        f"'{name}' is already a name of technique '{owner}'",
+                    )
+                )
+    return problems
+
+
+def _understanding_checks(
+    understanding: UnderstandingFile,
+    areas: set[str],
+    techniques: TechniquesFile,
+    reminders: RemindersFile,
+) -> list[ContentProblem]:
+    """Every entry leads to a real area, techniques of that area, and a real reminder kind."""
+    problems: list[ContentProblem] = []
+    by_id = {t.id: t for t in techniques.techniques}
+    seen: set[str] = set()
+    for i, entry in enumerate(understanding.understanding):
+        where = f"understanding[{i}] ({entry.id})"
+
+        def problem(field: str, message: str, where: str = where) -> None:
+            problems.append(ContentProblem("understanding.yaml", f"{where}.{field}", message))
+
+        if entry.id in seen:
+            problem("id", "is used twice")
+        seen.add(entry.id)
+        if entry.area not in areas:
+            problem("area", f"'{entry.area}' is not an area in areas.yaml")
+        for tech_id in entry.techniques:
+            tech = by_id.get(tech_id)
+            if tech is None:
+                problem("techniques", f"'{tech_id}' is not a technique in techniques.yaml")
+            elif entry.area in areas and entry.area not in tech.areas:
+                problem("techniques", f"'{tech_id}' is not a technique for '{entry.area}'")
+        if entry.reminder is not None and entry.reminder not in reminders.kinds:
+            problem("reminder", f"'{entry.reminder}' is not a kind in reminders.yaml")
     return problems

@@ -11,15 +11,19 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
+from bot.content.durations import seconds_named
 from bot.content.red_flags import parse_pattern, parse_phrase
 
 # Ids travel inside button ids (Telegram allows 64 bytes per button), so keep them short.
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=24)]
 Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+# The one line under a technique's title in /knot: the whole answer must fit a phone screen.
+ShortLine = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=90)]
 
 # A pressure hold may never press longer than this, whatever a content file says.
 PRESSURE_CAP_CEILING_SECONDS = 60
@@ -95,12 +99,32 @@ class HoldPlan(_Strict):
 class Technique(_Strict):
     id: Slug
     title: Line
+    # Other names people use for it or its equipment ("lacrosse ball", "ball on a cord").
+    aliases: tuple[Line, ...] = ()
     areas: tuple[Slug, ...] = Field(min_length=1)
+    line: ShortLine
     equipment: tuple[Line, ...] = ()
     summary: Line
     steps: tuple[Line, ...] = Field(min_length=1)
     cautions: tuple[Line, ...] = Field(min_length=1)
     hold: HoldPlan | None = None
+
+    @field_validator("hold")
+    @classmethod
+    def _cap_keeps_the_cautions_promise(
+        cls, hold: HoldPlan | None, info: ValidationInfo
+    ) -> HoldPlan | None:
+        """A caution saying "about 20 seconds, never longer" is a promise the hard cap keeps."""
+        if hold is None:
+            return hold
+        for i, said in enumerate(info.data.get("cautions", ())):
+            promised = min(seconds_named(said), default=None)
+            if promised is not None and promised < hold.press.max_seconds:
+                raise ValueError(
+                    f"press.max_seconds ({hold.press.max_seconds}) is longer than cautions[{i}] "
+                    f"promises ({promised} s); lower the cap or change the caution"
+                )
+        return hold
 
 
 class ReminderKind(_Strict):
@@ -164,6 +188,19 @@ class Safety(_Strict):
         return flags
 
 
+class Understanding(_Strict):
+    """Plain words ("I clench my teeth") that mean a spot, the techniques to show first, and
+    a reminder worth offering."""
+
+    id: Slug
+    # In the red-flag pattern language: `...` allows a few words between, `|` either word,
+    # `+` both parts anywhere in the message; any form of a word matches (clench, clenching).
+    phrases: tuple[PatternText, ...] = Field(min_length=1)
+    area: Slug
+    techniques: tuple[Slug, ...] = ()  # shown first, in this order; the area's others follow
+    reminder: Slug | None = None  # a kind in reminders.yaml, offered as a one-tap button
+
+
 class CuratedTip(_Strict):
     area: Slug | None = None
     text: Line
@@ -184,6 +221,10 @@ class RemindersFile(_Strict):
 
 class TipsFile(_Strict):
     tips: tuple[CuratedTip, ...] = ()
+
+
+class UnderstandingFile(_Strict):
+    understanding: tuple[Understanding, ...] = Field(min_length=1)
 
 
 def normalize_name(text: str) -> str:
