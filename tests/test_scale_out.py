@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 import time
-import uuid
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
-from sqlalchemy.engine import make_url
 
 from bot.clock import SystemClock
 from bot.messages import ChatKind, ChatRef, UserRef
@@ -24,45 +17,11 @@ from bot.reminders.scheduler import Scheduler
 from bot.reminders.service import ReminderService
 from bot.storage import Database
 from bot.storage.schema import ReminderDelivery
-from tests.conftest import PG_ENV, _pg_unreachable
+from tests.processes import shared_database, start_console
 
-KNOTBOT = Path(sys.executable).parent / "knotbot"
+__all__ = ["shared_database"]  # a fixture
+
 REMINDERS = 120
-
-
-@pytest.fixture
-async def shared_database() -> AsyncIterator[str]:
-    """A PostgreSQL database of its own, created for this test and dropped after it."""
-    url = os.environ.get(PG_ENV)
-    reason = f"{PG_ENV} is not set" if not url else await _pg_unreachable(url)
-    if reason:
-        if os.environ.get("KNOTBOT_REQUIRE_POSTGRES") == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    assert url is not None
-    name = f"knotbot_scale_{uuid.uuid4().hex[:10]}"
-    admin = Database(url, connect_args={})
-    async with admin.engine.connect() as conn:
-        conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-        await conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    own = make_url(url).set(database=name).render_as_string(hide_password=False)
-    try:
-        yield own
-    finally:
-        async with admin.engine.connect() as conn:
-            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-            await conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
-
-
-def start_console(url: str, instance: str, workdir: Path) -> subprocess.Popen[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KNOTBOT_")}
-    env.update(KNOTBOT_DATABASE_URL=url, KNOTBOT_INSTANCE_ID=instance)
-    command = [str(KNOTBOT)] if KNOTBOT.exists() else [sys.executable, "-m", "adapters.cli"]
-    return subprocess.Popen(
-        [*command, "console"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True, cwd=workdir, env=env,
-    )  # fmt: skip
 
 
 async def test_two_processes_share_the_reminders_without_losing_or_doubling_one(

@@ -21,6 +21,8 @@ Approximations, on purpose:
 * ``editMessageText`` without ``reply_markup`` removes the inline keyboard, like Telegram.
 * Updates are only served through ``getUpdates``; a webhook set with ``setWebhook`` is
   remembered (``getUpdates`` then answers 409 like Telegram) but never called.
+* Answers come at once, unless ``send_latency`` delays sends (half before the message is
+  stored, half after; a client that hangs up meanwhile cancels the rest, like aiohttp does).
 
 One module per concern; :class:`TelegramStandIn` (``server.py``) assembles them:
 

@@ -22,6 +22,9 @@ from tests.standins.telegram_api.models import ApiCall, ApiError, Json
 from tests.standins.telegram_api.updates import UpdatesMixin
 from tests.standins.telegram_api.wire import read_params
 
+# The methods that deliver something; ``send_latency`` applies to them.
+_SENDS = frozenset({"sendmessage", "sendphoto", "senddocument"})
+
 
 class TelegramStandIn(UpdatesMixin, FilesMixin, CommandsMixin, FailureInjection, CallLog):
     """An aiohttp server on 127.0.0.1 that speaks enough Bot API for a real PTB bot.
@@ -29,6 +32,10 @@ class TelegramStandIn(UpdatesMixin, FilesMixin, CommandsMixin, FailureInjection,
     Use ``async with TelegramStandIn() as tg:`` (or ``start()``/``stop()``), inject updates
     with the ``push_*`` helpers, inject failures with :meth:`fail_next`, and assert on
     :attr:`calls` and :attr:`messages`.
+
+    ``send_latency`` (seconds) makes each send take that long, like a real network: half
+    before the message is stored (a client that goes away then never delivered it) and half
+    after (a client that goes away then delivered it and only missed the answer).
     """
 
     def __init__(
@@ -39,6 +46,7 @@ class TelegramStandIn(UpdatesMixin, FilesMixin, CommandsMixin, FailureInjection,
         *,
         bot_first_name: str = "Knotbot Test",
         strict_html: bool = True,
+        send_latency: float = 0.0,
     ) -> None:
         super().__init__(
             token,
@@ -47,6 +55,7 @@ class TelegramStandIn(UpdatesMixin, FilesMixin, CommandsMixin, FailureInjection,
             bot_first_name=bot_first_name,
             strict_html=strict_html,
         )
+        self.send_latency = send_latency
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
         self._handlers: dict[str, Handler] = {
@@ -153,7 +162,12 @@ class TelegramStandIn(UpdatesMixin, FilesMixin, CommandsMixin, FailureInjection,
             handler = self._handlers.get(method.lower())
             if handler is None:
                 raise ApiError(404, "Not Found: method not found")
+            delay = self.send_latency / 2 if method.lower() in _SENDS else 0.0
+            if delay:
+                await asyncio.sleep(delay)  # the request is still on its way
             call.result = await handler(params, call)
+            if delay:
+                await asyncio.sleep(delay)  # delivered; the answer is on its way back
             body: Json = {"ok": True, "result": call.result}
             status = 200
         except ApiError as error:
