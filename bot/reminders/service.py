@@ -79,6 +79,21 @@ def view(row: Reminder, moves: list[Move] | None = None) -> ReminderView:
     )
 
 
+def like(row: Reminder, schedule: Schedule) -> Booking:
+    """A booking for the same person, chat, kind and words as `row`, at other times."""
+    return Booking(
+        kind=row.kind,
+        schedule=schedule,
+        zone=row.timezone,
+        platform=row.platform,
+        chat_id=row.chat_id,
+        chat_kind=ChatKind(row.chat_kind),
+        user_id=row.user_id,
+        community_id=row.community_id,
+        words=row.words or "",
+    )
+
+
 def _same(row: Reminder, kind: str, words: str, schedule: Schedule) -> bool:
     """Would a new reminder only repeat this one? (The same kind, words and times asked.)"""
     if row.kind != kind or (row.words or "") != words or row.snooze_of is not None:
@@ -182,17 +197,7 @@ class ReminderService:
         """A second reminder just like this one ("Add it anyway")."""
         async with self._db.transaction() as tx:
             row = await self._existing(tx, reminder_id)
-            booking = Booking(
-                kind=row.kind,
-                schedule=Schedule.from_json(json.loads(row.schedule)),
-                zone=row.timezone,
-                platform=row.platform,
-                chat_id=row.chat_id,
-                chat_kind=ChatKind(row.chat_kind),
-                user_id=row.user_id,
-                community_id=row.community_id,
-                words=row.words or "",
-            )
+            booking = like(row, Schedule.from_json(json.loads(row.schedule)))
             return view(await self._scheduler.book(tx, booking))
 
     # -- bedtime ---------------------------------------------------------------------------
@@ -349,19 +354,8 @@ class ReminderService:
                 local = pending[0].occurrence_at.astimezone(ZoneInfo(row.timezone))
                 raise ReminderRefused(f"Already snoozed until {local:%H:%M}.")
             at = now + SNOOZE
-            booking = Booking(
-                kind=row.kind,
-                schedule=Schedule(ScheduleKind.ONCE, at=at),
-                zone=row.timezone,
-                platform=row.platform,
-                chat_id=row.chat_id,
-                chat_kind=ChatKind(row.chat_kind),
-                user_id=row.user_id,
-                community_id=row.community_id,
-                words=row.words or "",
-                snooze_of=series,
-                last_text_index=found.text_index,
-            )
+            booking = like(row, Schedule(ScheduleKind.ONCE, at=at))
+            booking = replace(booking, snooze_of=series, last_text_index=found.text_index)
             await self._scheduler.book(tx, booking, after=now)
         return at
 
