@@ -1,13 +1,16 @@
-"""/progress: the last four weeks of holds and reminders done, as a small chart and a line.
+"""/progress: the last four weeks of holds and reminders done, as a small chart and a line,
+and whether a technique helps *them*: the average tension before -> after, from check-ins.
 
 The chart is drawn here with Pillow, so every platform shows the same picture: Telegram as a
-photo, Discord as an attachment, the console as a file.
+photo, Discord as an attachment, the console as a file. Its axes carry their numbers.
 """
 
 from __future__ import annotations
 
 import io
+import math
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -67,52 +70,121 @@ def collect(
     return progress
 
 
+def axis_ticks(most: int) -> list[int]:
+    """Whole-number ticks from 0 to the top of an axis (at most five), the top >= `most`."""
+    step = max(1, math.ceil(max(most, 1) / 4))
+    top = step * math.ceil(max(most, 1) / step)
+    return list(range(0, top + 1, step))
+
+
+def labelled_days(days: list[date]) -> list[int]:
+    """Which days get a date under them: today, and every 7th day back."""
+    return sorted(range(len(days) - 1, -1, -7))
+
+
 def chart(progress: Progress, area_names: dict[str, str]) -> bytes:
-    """A PNG: holds per day stacked by area, reminders done per day below, and a legend."""
+    """A PNG: holds per day stacked by area, reminders done per day below, and a legend; the
+    counts up the side and the dates along the bottom."""
     image = Image.new("RGB", (WIDTH, HEIGHT), "white")
     draw = ImageDraw.Draw(image)
     font = ImageFont.load_default(size=13)
+    small = ImageFont.load_default(size=11)
     title = ImageFont.load_default(size=16)
-    draw.text((16, 10), "Your last 4 weeks", fill=INK, font=title)
+    draw.text((16, 8), "Your last 4 weeks", fill=INK, font=title)
 
-    left, right = 40, WIDTH - 16
-    holds_top, holds_bottom = 48, 220
-    done_top, done_bottom = 250, 310
+    left, right = 44, WIDTH - 16
+    holds_top, holds_bottom = 50, 214
+    done_top, done_bottom = 252, 306
     slot = (right - left) / DAYS
     bar = slot * 0.7
     days = progress.days
-    most_holds = max([sum(progress.holds.get(d, Counter()).values()) for d in days] + [1])
-    most_done = max([progress.done.get(d, 0) for d in days] + [1])
+    most_holds = max(sum(progress.holds.get(d, Counter()).values()) for d in days)
+    most_done = max(progress.done.get(d, 0) for d in days)
     colours = {area: PALETTE[i % len(PALETTE)] for i, area in enumerate(area_names)}
-
-    for top, bottom, label in ((holds_top, holds_bottom, "holds"), (done_top, done_bottom, "done")):
-        draw.line([(left, bottom), (right, bottom)], fill=GRID, width=1)
-        draw.text((4, top), label, fill=MUTED, font=font)
+    holds_ticks = axis_ticks(most_holds)
+    done_ticks = [0, axis_ticks(most_done)[-1]]  # a low panel: its top is enough
+    top_holds, top_done = holds_ticks[-1], done_ticks[-1]
+    panels = (
+        (holds_top, holds_bottom, "Holds a day", holds_ticks),
+        (done_top, done_bottom, "Reminders done a day", done_ticks),
+    )
+    for top, bottom, label, ticks in panels:
+        draw.text((left, top - 17), label, fill=MUTED, font=small)
+        for tick in ticks:
+            y = bottom - (bottom - top) * tick / ticks[-1]
+            draw.line([(left, y), (right, y)], fill=GRID, width=1)
+            number = str(tick)
+            x = left - 6 - draw.textlength(number, font=small)
+            draw.text((x, y - 6), number, fill=MUTED, font=small)
 
     for i, day in enumerate(days):
         x = left + i * slot + (slot - bar) / 2
         y = holds_bottom
         for area, count in sorted(progress.holds.get(day, Counter()).items()):
-            height = (holds_bottom - holds_top) * count / most_holds
+            height = (holds_bottom - holds_top) * count / top_holds
             draw.rectangle([x, y - height, x + bar, y], fill=colours.get(area, MUTED))
             y -= height
         done = progress.done.get(day, 0)
         if done:
-            height = (done_bottom - done_top) * done / most_done
+            height = (done_bottom - done_top) * done / top_done
             draw.rectangle([x, done_bottom - height, x + bar, done_bottom], fill=DONE)
-        if day.weekday() == 0:  # a date under each Monday
-            draw.text((x, done_bottom + 4), day.strftime("%d %b"), fill=MUTED, font=font)
+    for i in labelled_days(days):
+        centre = left + (i + 0.5) * slot
+        words = "today" if i == len(days) - 1 else days[i].strftime("%d %b")
+        draw.line([(centre, done_bottom), (centre, done_bottom + 3)], fill=MUTED, width=1)
+        width = draw.textlength(words, font=small)
+        x = min(centre - width / 2, right - width)
+        draw.text((x, done_bottom + 5), words, fill=MUTED, font=small)
 
     x = left
     for area, name in area_names.items():
         if area not in progress.total_holds:
             continue
-        draw.rectangle([x, HEIGHT - 22, x + 10, HEIGHT - 12], fill=colours[area])
-        draw.text((x + 14, HEIGHT - 25), name, fill=INK, font=font)
+        draw.rectangle([x, HEIGHT - 20, x + 10, HEIGHT - 10], fill=colours[area])
+        draw.text((x + 14, HEIGHT - 23), name, fill=INK, font=font)
         x += 24 + draw.textlength(name, font=font)
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()
+
+
+@dataclass(frozen=True)
+class Relief:
+    """The average tension (0-10) before and after the holds of one technique on one spot."""
+
+    technique: str
+    area: str
+    before: float
+    after: float
+    holds: int
+
+
+def relief(pairs: Iterable[tuple[str, str, int, int]]) -> list[Relief]:
+    """(technique, area, before, after) per hold, averaged per technique and spot; the most
+    held first."""
+    grouped: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for technique, area, before, after in pairs:
+        grouped.setdefault((technique, area), []).append((before, after))
+    found = [
+        Relief(
+            technique,
+            area,
+            sum(b for b, _ in values) / len(values),
+            sum(a for _, a in values) / len(values),
+            len(values),
+        )
+        for (technique, area), values in grouped.items()
+    ]
+    return sorted(found, key=lambda r: (-r.holds, r.technique, r.area))
+
+
+def relief_line(found: Relief, technique_title: str, area_name: str) -> str:
+    """ "Ball against the wall, upper back: 6.1 \u2192 3.8 over 9 holds"."""
+    holds = f"{found.holds} hold{'s' if found.holds != 1 else ''}"
+    return (
+        f"{technique_title}, {area_name.lower()}: "
+        f"{found.before:.1f} \u2192 {found.after:.1f} over {holds}"
+    )
 
 
 def summary(progress: Progress, area_names: dict[str, str], today: date) -> str:

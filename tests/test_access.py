@@ -120,6 +120,12 @@ TABLE: dict[type[a.Request], tuple[Rule, dict[str, Event]]] = {
         Rule.OWNER,
         {"": pressing(lambda t: a.HoldControl(a.HoldOp.PAUSE, t.hold))},
     ),
+    a.HoldAgain: (
+        Rule.ANYONE,
+        {"": pressing(lambda t: a.HoldAgain(a.Again.YES, "neck-tilt", "neck"))},
+    ),
+    # Anyone may tap; it only ever records the presser's own hold (the owner's is noted).
+    a.TenseHold: (Rule.ANYONE, {"": pressing(lambda t: a.TenseHold(a.When.BEFORE, t.hold, 5))}),
     a.ListReminders: (Rule.ANYONE, {"": pressing(lambda t: a.ListReminders())}),
     a.ReminderPreset: (Rule.ANYONE, {"": pressing(lambda t: a.ReminderPreset("guard"))}),
     a.ReminderControl: (
@@ -160,6 +166,10 @@ TABLE: dict[type[a.Request], tuple[Rule, dict[str, Event]]] = {
             "personal": pressing(lambda t: a.ReminderDone(t.delivery)),
             "shared": pressing(lambda t: a.ReminderDone(t.shared_delivery)),
         },
+    ),
+    a.TenseReminder: (
+        Rule.OWNER,
+        {"personal": pressing(lambda t: a.TenseReminder(t.delivery, 4))},
     ),
     a.SnoozeReminder: (
         Rule.OWNER_OR_MODERATOR,

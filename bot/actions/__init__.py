@@ -13,7 +13,9 @@ differ are read by `bot.actions.codec`).
 
 from bot.actions.base import Action, Request, Rule, Target, Where, prefixes, register, registered
 from bot.actions.buttons import (
+    SKIP,
     AddAnyway,
+    Again,
     AnotherTip,
     BedtimeReminder,
     DecideTip,
@@ -21,6 +23,7 @@ from bot.actions.buttons import (
     DeleteTip,
     Forget,
     ForgetChoice,
+    HoldAgain,
     HoldControl,
     HoldOp,
     ListReminders,
@@ -36,9 +39,12 @@ from bot.actions.buttons import (
     SnoozeReminder,
     StartHold,
     StopReminder,
+    TenseHold,
+    TenseReminder,
     UndoDelete,
     VoteKind,
     VoteTip,
+    When,
 )
 from bot.actions.codec import MAX_BYTES, button, decode, describe, encode, kind_of, parse_id
 from bot.actions.requests import (
@@ -50,12 +56,13 @@ from bot.actions.requests import (
 )
 
 __all__ = [
-    "MAX_BYTES", "Action", "AddAnyway", "AnotherTip", "BedtimeReminder", "ChangeReminder",
-    "DecideTip", "Decision", "DeleteTip", "Forget", "ForgetChoice", "HoldControl", "HoldOp",
-    "ListReminders", "Quiet", "ReminderControl", "ReminderDone", "ReminderOp", "ReminderPreset",
-    "Request", "ReviewTips", "Rule", "SetCommunityZone", "SetModeration", "SetMyZone",
-    "SetTipOfTheDay", "ShareReminder", "ShowArea", "ShowTechnique", "SnoozeReminder",
-    "StartHold", "StopReminder", "Target", "UndoDelete", "VoteKind", "VoteTip", "Where",
+    "MAX_BYTES", "SKIP", "Action", "AddAnyway", "Again", "AnotherTip", "BedtimeReminder",
+    "ChangeReminder", "DecideTip", "Decision", "DeleteTip", "Forget", "ForgetChoice",
+    "HoldAgain", "HoldControl", "HoldOp", "ListReminders", "Quiet", "ReminderControl",
+    "ReminderDone", "ReminderOp", "ReminderPreset", "Request", "ReviewTips", "Rule",
+    "SetCommunityZone", "SetModeration", "SetMyZone", "SetTipOfTheDay", "ShareReminder",
+    "ShowArea", "ShowTechnique", "SnoozeReminder", "StartHold", "StopReminder", "Target",
+    "TenseHold", "TenseReminder", "UndoDelete", "VoteKind", "VoteTip", "When", "Where",
     "button", "decode", "describe", "encode", "kind_of", "parse_id", "prefixes", "register",
     "registered",
 ]  # fmt: skip

@@ -20,6 +20,20 @@ class HoldOp(StrEnum):
     RESUME = "resume"
 
 
+class Again(StrEnum):
+    YES = "yes"
+    NO = "no"
+
+
+class When(StrEnum):
+    BEFORE = "before"
+    AFTER = "after"
+
+
+# The value of a check-in's Skip button (a real answer is 0..10).
+SKIP = 99
+
+
 class ReminderOp(StrEnum):
     PAUSE = "pause"
     RESUME = "resume"
@@ -65,6 +79,41 @@ class HoldControl(Action):
     target_field = "hold_id"
     op: HoldOp
     hold_id: int
+
+
+@register("hy", by={"hy": Again.YES, "hn": Again.NO})
+@dataclass(frozen=True)
+class HoldAgain(Action):
+    """'Start anyway' / 'Not now' under "You did 3 rounds on your upper back this morning":
+    it starts the presser's own hold, still within the spot's daily limit."""
+
+    answer: Again
+    technique: str
+    area: str
+    seconds: int = 0  # the press time asked for; 0: the hold's own
+
+
+@register("kb", by={"kb": When.BEFORE, "ka": When.AFTER})
+@dataclass(frozen=True)
+class TenseHold(Action):
+    """A 0-10 tap before or after a hold (SKIP: no answer). It only ever records the
+    presser's own hold: the handler scopes every write to them, like Start hold does."""
+
+    when: When
+    hold_id: int
+    value: int
+
+
+@register("kr")
+@dataclass(frozen=True)
+class TenseReminder(Action):
+    """A 0-10 tap after Done on one's own reminder (SKIP: no answer)."""
+
+    rule = Rule.OWNER
+    target = Target.DELIVERY
+    target_field = "delivery_id"
+    delivery_id: int
+    value: int
 
 
 @register("rl")

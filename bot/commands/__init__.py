@@ -11,6 +11,7 @@ from bot import actions as a
 from bot.actions import Where
 from bot.commands import (
     basics,
+    checkins,
     holds,
     knot,
     privacy,
@@ -138,6 +139,13 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec("progress", "Your last four weeks as a chart", progress.progress),
     CommandSpec(
+        "checkins",
+        "Tension check-ins (0-10) before and after holds: on or off",
+        checkins.checkins,
+        ArgSpec("on_or_off", "on or off"),
+        usage="on|off",
+    ),
+    CommandSpec(
         "export", "Get everything knotbot stores about you", privacy.export, where=Where.PRIVATE
     ),
     CommandSpec(
@@ -162,6 +170,9 @@ HANDLERS: dict[type[a.Request], RequestHandler] = {
     a.ShowTechnique: knot.on_technique_button,
     a.StartHold: holds.on_start_button,
     a.HoldControl: holds.on_control_button,
+    a.HoldAgain: holds.on_again_button,
+    a.TenseHold: checkins.on_tense_hold,
+    a.TenseReminder: checkins.on_tense_reminder,
     a.ListReminders: reminder_list.on_list,
     a.ReminderPreset: reminders.on_preset,
     a.ReminderControl: reminder_list.on_control,

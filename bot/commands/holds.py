@@ -1,18 +1,39 @@
-"""/hold and /stop, and the hold buttons (start, pause, resume, stop)."""
+"""/hold and /stop, and the hold buttons (start, another round, pause, resume, stop)."""
 
 from __future__ import annotations
 
-from bot.actions import HoldControl, HoldOp, StartHold
+import re
+
+from bot.actions import Again, HoldAgain, HoldControl, HoldOp, StartHold
 from bot.content.models import Area, Technique
 from bot.context import Context
 from bot.holds import messages
-from bot.holds.manager import Resting, TooMany
+from bot.holds.manager import AskFirst, Resting, TooMany
 from bot.text import shorten
+
+# "for 60 seconds", "60s", "for 2 min", "a minute" at the end of /hold's words.
+_DURATION = re.compile(
+    r"\s*(?:for\s+)?(?:(\d{1,5})\s*|(an?|one)\s+)"
+    r"(s|secs?|seconds?|m|mins?|minutes?)\.?\s*$",
+    re.IGNORECASE,
+)
+
+
+def split_duration(query: str) -> tuple[str, int | None]:
+    """The words without a press time at their end, and that time in seconds (if given)."""
+    found = _DURATION.search(query)
+    if found is None or not query[: found.start()].strip():
+        return query, None
+    amount = int(found.group(1)) if found.group(1) else 1
+    unit = found.group(3).lower()
+    seconds = amount * 60 if unit.startswith("m") else amount
+    return query[: found.start()].strip(), max(1, seconds)
 
 
 async def hold(ctx: Context) -> None:
-    """`/hold upper-back` or `/hold ball-wall`: a technique by name, or the first for an area."""
-    query = ctx.args.strip()
+    """`/hold upper-back` or `/hold ball-wall for 20 seconds`: a technique by name, or the
+    first for an area, with the press time if asked (never above the hold's cap)."""
+    query, seconds = split_duration(ctx.args.strip())
     if not query:
         await _choose(ctx, "Which hold? Pick one:")
         return
@@ -24,7 +45,7 @@ async def hold(ctx: Context) -> None:
     if technique.hold is None:
         await ctx.answer(messages.no_timed_hold(technique))
         return
-    await _start(ctx, technique, area)
+    await _start(ctx, technique, area, seconds)
 
 
 def _resolve(ctx: Context, query: str) -> tuple[Technique, Area] | None:
@@ -45,27 +66,66 @@ async def _choose(ctx: Context, lead: str) -> None:
     await ctx.answer(messages.choose_hold(holdable, lead))
 
 
-async def _start(ctx: Context, technique: Technique, area: Area) -> None:
+async def _start(
+    ctx: Context,
+    technique: Technique,
+    area: Area,
+    seconds: int | None = None,
+    *,
+    confirmed: bool = False,
+) -> None:
     outcome = await ctx.services.holds.start(
-        chat=ctx.chat, user=ctx.user, technique=technique, area=area, send=ctx.answer
+        chat=ctx.chat,
+        user=ctx.user,
+        technique=technique,
+        area=area,
+        send=ctx.answer,
+        press_seconds=seconds,
+        confirmed=confirmed,
     )
     match outcome:
         case Resting(area=rested, rounds_done=done, gentle=gentle):
             await ctx.answer(messages.rest_advice(rested, done, gentle))
+        case AskFirst(area=spot, rounds_done=done, last_at=last):
+            now = ctx.services.clock.now()
+            zone, _ = await ctx.services.reminders.user_zone(ctx.user)
+            when = messages.when_word(last, now, zone)
+            await ctx.answer(messages.ask_again(technique, spot, done, when, seconds))
         case TooMany(limit=limit):
             await ctx.answer(messages.too_many_running(limit))
 
 
-async def on_start_button(ctx: Context, action: StartHold) -> None:
-    technique = ctx.content.technique(action.technique)
+def _chosen(ctx: Context, technique_id: str, area_id: str) -> tuple[Technique, Area] | None:
+    """A button's technique and spot as the content has them now (the spot may have moved)."""
+    technique = ctx.content.technique(technique_id)
     if technique is None or technique.hold is None:
-        await _choose(ctx, "That hold is no longer in my notes. Pick one:")
-        return
-    area = ctx.content.area(action.area)
+        return None
+    area = ctx.content.area(area_id)
     if area is None or area.id not in technique.areas:
         area = ctx.content.area(technique.areas[0])
         assert area is not None
-    await _start(ctx, technique, area)
+    return technique, area
+
+
+async def on_start_button(ctx: Context, action: StartHold) -> None:
+    chosen = _chosen(ctx, action.technique, action.area)
+    if chosen is None:
+        await _choose(ctx, "That hold is no longer in my notes. Pick one:")
+        return
+    await _start(ctx, *chosen)
+
+
+async def on_again_button(ctx: Context, action: HoldAgain) -> None:
+    """'Start anyway' or 'Not now' after "You did 3 rounds ... Another round?"."""
+    chosen = _chosen(ctx, action.technique, action.area)
+    if chosen is None:
+        await _choose(ctx, "That hold is no longer in my notes. Pick one:")
+        return
+    technique, area = chosen
+    if action.answer is Again.NO:
+        await ctx.answer_in_place(messages.not_now(area))
+        return
+    await _start(ctx, technique, area, action.seconds or None, confirmed=True)
 
 
 async def stop(ctx: Context) -> None:

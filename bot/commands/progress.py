@@ -1,13 +1,16 @@
-"""/progress: a chart of the last four weeks and a one-line summary."""
+"""/progress: a chart of the last four weeks, a one-line summary, and per technique and spot
+the average tension before -> after (from check-ins), where there are pairs."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.content import ContentLibrary
 from bot.context import Context
-from bot.messages import Attachment, Reply, ReplyBuilder, note, text
-from bot.progress import DAYS, chart, collect, summary
+from bot.messages import Attachment, Block, Reply, ReplyBuilder, bullets, note, text
+from bot.progress import DAYS, chart, collect, relief, relief_line, summary
 from bot.storage.holds import HoldStatus
+from bot.storage.schema import CheckIn
 
 
 async def progress(ctx: Context) -> None:
@@ -17,6 +20,7 @@ async def progress(ctx: Context) -> None:
         user = await tx.users.get(ctx.user.platform, ctx.user.user_id)
         holds = list(await tx.holds.history(user.id, since)) if user else []
         dones = list(await tx.reminders.dones_since(user.id, since)) if user else []
+        pairs = list(await tx.check_ins.pairs_since(user.id, since)) if user else []
     zone = ctx.services.reminders.zone_of(user)
     today = now.astimezone(zone).date()
     done_holds = [
@@ -35,4 +39,24 @@ async def progress(ctx: Context) -> None:
         )
         return
     image = Attachment("knotbot-progress.png", chart(found, names), "image/png")
-    await ctx.answer(Reply((text(line),), attachment=image))
+    await ctx.answer(Reply((text(line), *_relief(ctx.content, pairs)), attachment=image))
+
+
+def _relief(content: ContentLibrary, pairs: list[CheckIn]) -> tuple[Block, ...]:
+    """How tense before -> after, per technique and spot (nothing without pairs)."""
+    found = relief(
+        (c.technique_id, c.area_id or "", c.tension_before, c.tension_after)
+        for c in pairs
+        if c.tension_before is not None and c.tension_after is not None
+    )
+    if not found:
+        return ()
+    lines = []
+    for r in found:
+        technique, area = content.technique(r.technique), content.area(r.area)
+        lines.append(
+            relief_line(
+                r, technique.title if technique else r.technique, area.name if area else r.area
+            )
+        )
+    return (bullets(lines, title="How tense, 0\u201310, before \u2192 after a hold:"),)

@@ -15,10 +15,11 @@ from bot.actions import (
     UndoDelete,
     button,
 )
+from bot.commands import checkins
 from bot.commands.reminder_words import label, line
 from bot.context import Context
-from bot.messages import ButtonStyle, Reply, ReplyBuilder, bullets, note, say, text
-from bot.reminders.describe import moment_text, schedule_text
+from bot.messages import ButtonStyle, Line, Moment, Reply, ReplyBuilder, bullets, note, say, text
+from bot.reminders.describe import moment, schedule_text
 from bot.reminders.messages import reminder_reply
 from bot.reminders.service import ReminderRefused, ReminderView
 from bot.storage.reminders import ReminderStatus
@@ -30,9 +31,9 @@ async def reminders(ctx: Context) -> None:
     await ctx.answer(await list_reply(ctx))
 
 
-def _snoozed_line(ctx: Context, item: ReminderView, now: datetime) -> str:
-    at = moment_text(item.next_due, item.zone, now) if item.next_due else "soon"
-    return f"{label(ctx.content, item)} \u00b7 snoozed until {at}"
+def _snoozed_line(ctx: Context, item: ReminderView, now: datetime) -> Line:
+    at = moment(item.next_due, item.zone, now) if item.next_due else "soon"
+    return Line(f"{label(ctx.content, item)} \u00b7 snoozed until ", at)
 
 
 async def list_reply(ctx: Context, lead: str = "", page: int = 0, undo: int | None = None) -> Reply:
@@ -55,19 +56,19 @@ async def list_reply(ctx: Context, lead: str = "", page: int = 0, undo: int | No
     mine = [r for r, personal in shown if personal]
     shared = [r for r, personal in shown if not personal]
     if mine:
-        lines = [f"#{r.id} {line(ctx.content, r, now)}" for r in mine]
+        lines = [Line(f"#{r.id} ", line(ctx.content, r, now)) for r in mine]
         builder.add(bullets(lines, title="Your reminders:"))
     if found.snoozed and page == 0:
         lines = [_snoozed_line(ctx, r, now) for r in found.snoozed]
         builder.add(bullets(lines, title="Snoozed:"))
     if shared:
-        lines = [f"#{r.id} {line(ctx.content, r, now)}" for r in shared]
+        lines = [Line(f"#{r.id} ", line(ctx.content, r, now)) for r in shared]
         builder.add(bullets(lines, title="For everyone here:"))
     if pages > 1:
         builder.add(note(f"Page {page + 1} of {pages} ({len(everything)} reminders)."))
     if found.quiet_until is not None:
-        until = moment_text(found.quiet_until, found.zone, now)
-        builder.add(note(f"Quiet until {until} (/quiet off ends it)."))
+        until = moment(found.quiet_until, found.zone, now)
+        builder.add(note(Line("Quiet until ", until, " (/quiet off ends it).")))
     builder.add(
         note("Change one with /remind change <number> <when>, e.g. /remind change 3 at 21:00.")
     )
@@ -154,9 +155,8 @@ async def on_done(ctx: Context, action: ReminderDone) -> None:
     if (occurrence is not None and occurrence.shared) or not first:
         await ctx.replier.notice("Logged. Nice work." if first else "Already logged.")
         return
-    await ctx.answer_in_place(
-        await _shown_again(ctx, action.delivery_id, "Done. Nice work, that counts.")
-    )
+    shown = await _shown_again(ctx, action.delivery_id, "Done. Nice work, that counts.")
+    await ctx.answer_in_place(await checkins.offer_after_done(ctx, action.delivery_id, shown))
 
 
 async def on_snooze(ctx: Context, action: SnoozeReminder) -> None:
@@ -167,7 +167,8 @@ async def on_snooze(ctx: Context, action: SnoozeReminder) -> None:
         return
     occurrence = await ctx.services.reminders.occurrence(action.delivery_id)
     zone = occurrence.zone if occurrence else None
-    added = f"Snoozed until {at.astimezone(zone):%H:%M}. /reminders shows it."
+    until = Moment(at, f"{at.astimezone(zone):%H:%M}")  # minutes away: the time says it all
+    added = Line("Snoozed until ", until, ". /reminders shows it.")
     await ctx.answer_in_place(await _shown_again(ctx, action.delivery_id, added))
 
 

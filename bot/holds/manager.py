@@ -6,7 +6,9 @@ frame, the closing line and a restart's "cut short" go through the platform's ou
 
 Choice on a second hold: starting a new hold in a chat replaces the running one (its message
 says so). Asking first would add a round trip for the common case of "I pressed Start on
-the other technique", and two countdowns at once make no sense.
+the other technique", and two countdowns at once make no sense. A second *pressure* hold on
+a spot already pressed within the day does ask first (`AskFirst`): that round trip is the
+point, as pressing a knot too often makes it hurt more the next day.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from datetime import datetime, timedelta
 from bot.clock import Clock
 from bot.content import ContentLibrary
 from bot.content.models import Area, Technique
-from bot.holds.messages import HoldView, interrupted_frame
+from bot.holds.messages import HoldView, capped_notice, interrupted_frame
 from bot.holds.outcome import Ending, HoldOutcome, StopReason
 from bot.holds.runner import HoldRunner, SendFirst
 from bot.holds.timeline import build_timeline
@@ -71,13 +73,22 @@ class Resting:
 
 
 @dataclass(frozen=True)
+class AskFirst:
+    """Pressure rounds on this spot within the day, under the limit: ask before another."""
+
+    area: Area
+    rounds_done: int
+    last_at: datetime  # when the latest of them started
+
+
+@dataclass(frozen=True)
 class TooMany:
     """This person already runs the most holds allowed at once."""
 
     limit: int
 
 
-StartOutcome = Started | Resting | TooMany
+StartOutcome = Started | Resting | AskFirst | TooMany
 
 
 class HoldManager:
@@ -133,14 +144,30 @@ class HoldManager:
         ]
 
     async def start(
-        self, *, chat: ChatRef, user: UserRef, technique: Technique, area: Area, send: SendFirst
+        self,
+        *,
+        chat: ChatRef,
+        user: UserRef,
+        technique: Technique,
+        area: Area,
+        send: SendFirst,
+        press_seconds: int | None = None,
+        confirmed: bool = False,
     ) -> StartOutcome:
-        """Start a hold whose first frame goes out through `send` (the event's answer)."""
+        """Start a hold whose first frame goes out through `send` (the event's answer).
+
+        `press_seconds`: the press time asked for (never above the cap; the hold says why);
+        `confirmed`: the person already said yes to another pressure round on this spot.
+        """
         plan = technique.hold
         assert plan is not None, "only techniques with a hold plan can be held"
         outbox = self._outboxes.get(chat.platform)
         assert outbox is not None, f"no outbox attached for {chat.platform}"
         previous = self.find(chat, user)
+        if plan.pressure and not confirmed:
+            asked = await self._pressed_today(user, area)
+            if asked is not None:
+                return asked
         if previous is not None:
             await self.stop(previous, StopReason.REPLACED)
         if len(self.running_for(user)) >= self._max_running:
@@ -148,9 +175,12 @@ class HoldManager:
 
         now = self._clock.now()
         rounds = plan.rounds
-        notice = ""
+        notices: list[str] = []
+        if press_seconds is not None and press_seconds > plan.press.max_seconds:
+            notices.append(capped_notice(technique, press_seconds))
         async with self._db.transaction() as tx:
             row = await tx.users.ensure(user, now)
+            ask_before = row.check_ins is not False
             first_time = not await tx.holds.has_tried(row.id, technique.id)
             if plan.pressure:
                 # Rounds done in 24 hours, counting holds still running anywhere as done.
@@ -165,10 +195,11 @@ class HoldManager:
                     return Resting(area, done, gentle)
                 if allowed < rounds:
                     rounds = allowed
-                    notice = (
+                    notices.insert(
+                        0,
                         f"Only {allowed} round{'s' if allowed > 1 else ''} today: you have done "
                         f"{done} of {area.daily_round_limit} on your {area.name.lower()} in the "
-                        "last 24 hours."
+                        "last 24 hours.",
                     )
             hold = await tx.holds.start(
                 user_id=row.id,
@@ -183,8 +214,13 @@ class HoldManager:
             )
             hold_id = hold.id
 
-        timeline = build_timeline(plan, cadence=outbox.limits.min_edit_interval, rounds=rounds)
-        view = HoldView(hold_id, technique, area, timeline, first_time, notice)
+        timeline = build_timeline(
+            plan,
+            cadence=outbox.limits.min_edit_interval,
+            rounds=rounds,
+            press_seconds=press_seconds,
+        )
+        view = HoldView(hold_id, technique, area, timeline, first_time, tuple(notices), ask_before)
         active = ActiveHold(hold_id, chat, user, HoldRunner(view, outbox, self._clock))
         opened: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         # Registered before the first frame goes out, so a shutdown meanwhile still finds it.
@@ -193,6 +229,33 @@ class HoldManager:
         self._ensure_heartbeat()
         await asyncio.shield(opened)  # returns once the first frame is out; raises if it failed
         return Started(hold_id)
+
+    async def _pressed_today(self, user: UserRef, area: Area) -> AskFirst | None:
+        """AskFirst if this spot was pressed within the day and has rounds left: rounds of
+        holds that ended, and those finished so far by this person's holds running here."""
+        now = self._clock.now()
+        async with self._db.transaction() as tx:
+            row = await tx.users.get(user.platform, user.user_id)
+            if row is None:
+                return None
+            done, last = await tx.holds.finished_rounds_since(
+                row.id, area.id, now - timedelta(hours=24)
+            )
+        for running in self.running_for(user):
+            view = running.runner.view
+            if view.area.id == area.id and view.technique.hold and view.technique.hold.pressure:
+                so_far = running.runner.rounds_done_now()
+                if so_far:
+                    done, last = done + so_far, now
+        if 0 < done < area.daily_round_limit:
+            return AskFirst(area, done, last or now)
+        return None
+
+    def note_before(self, hold_id: int, value: int | None) -> None:
+        """The "how tense was it?" tap was answered (None: skipped) on a running hold."""
+        active = self._active.get(hold_id)
+        if active is not None:
+            active.runner.note_before(value)
 
     def pause(self, hold: ActiveHold) -> None:
         hold.runner.pause()

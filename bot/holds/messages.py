@@ -3,14 +3,29 @@ advice, "no hold running") live here, not in adapters or command handlers."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from bot.actions import HoldControl, HoldOp, StartHold, button
+from bot.actions import (
+    SKIP,
+    Action,
+    Again,
+    HoldAgain,
+    HoldControl,
+    HoldOp,
+    StartHold,
+    TenseHold,
+    When,
+    button,
+)
 from bot.content.models import Area, Technique
 from bot.holds.outcome import StopReason
 from bot.holds.timeline import Tick, Timeline
 from bot.messages import (
     Block,
+    Button,
     ButtonStyle,
     Reply,
     ReplyBuilder,
@@ -35,7 +50,8 @@ class HoldView:
     area: Area
     timeline: Timeline
     show_cautions: bool  # the user's first hold of this technique
-    notice: str = ""  # e.g. "Only 2 rounds today: ..."
+    notices: tuple[str, ...] = ()  # e.g. "Only 2 rounds today: ..."
+    ask_before: bool = False  # a "how tense was it?" tap on the first round's frames
 
 
 def format_seconds(seconds: float) -> str:
@@ -58,14 +74,16 @@ def _title(view: HoldView, round_no: int) -> Block:
 
 def _extras(view: HoldView) -> list[Block]:
     blocks: list[Block] = []
-    if view.notice:
-        blocks.append(note(view.notice))
+    if view.notices:
+        blocks.append(note(*view.notices))
     if view.show_cautions:
         blocks.append(caution(view.technique.cautions, title="Before you start"))
     return blocks
 
 
-def running_frame(view: HoldView, tick: Tick, *, paused: bool = False) -> Reply:
+def running_frame(
+    view: HoldView, tick: Tick, *, paused: bool = False, ask_before: bool = False
+) -> Reply:
     timeline = view.timeline
     segment = timeline.segments[tick.segment]
     left = timeline.remaining(tick)
@@ -78,26 +96,56 @@ def running_frame(view: HoldView, tick: Tick, *, paused: bool = False) -> Reply:
     if tick.cue:
         blocks.append(note(tick.cue))
     blocks += _extras(view)
+    rows: list[tuple[Button, ...]] = []
+    if ask_before:
+        blocks.append(note(ASK_BEFORE))
+        rows += tension_rows(lambda value: TenseHold(When.BEFORE, view.hold_id, value))
     if paused:
         control = button("Resume", HoldControl(HoldOp.RESUME, view.hold_id), ButtonStyle.PRIMARY)
     else:
         control = button("Pause", HoldControl(HoldOp.PAUSE, view.hold_id))
     stop = button("Stop", HoldControl(HoldOp.STOP, view.hold_id), ButtonStyle.DANGER)
-    return Reply(tuple(blocks), ((control, stop),))
+    return Reply(tuple(blocks), (*rows, (control, stop)))
 
 
-def done_frame(view: HoldView) -> Reply:
-    rounds = view.timeline.rounds
-    plan = view.technique.hold
-    closing = plan.done if plan else ""
+ASK_BEFORE = "How tense was it before you started? Tap 0\u201310, if you like."
+ASK_AFTER = "How tense is it now? 0\u201310"
+CHECK_INS_OFF = "/checkins off stops these questions."
+
+
+def tension_rows(make: Callable[[int], Action]) -> list[tuple[Button, ...]]:
+    """0..10 and Skip, five a row (Discord's most), each a tap that `make` turns into an action."""
+    taps = [button(str(v), make(v)) for v in range(11)] + [button("Skip", make(SKIP))]
+    return [tuple(taps[i : i + 5]) for i in range(0, len(taps), 5)]
+
+
+def _done_line(technique: Technique, area: Area, rounds: int) -> str:
+    closing = technique.hold.done if technique.hold else ""
     if rounds > 1:
-        line = f"Done: {rounds} rounds on your {view.area.name.lower()}. {closing}"
-    else:
-        line = f"Done: {view.technique.title.lower()}. {closing}"
-    return Reply((heading(view.technique.title), text(line.strip()), progress(bar(1.0))))
+        return f"Done: {rounds} rounds on your {area.name.lower()}. {closing}".strip()
+    return f"Done: {technique.title.lower()}. {closing}".strip()
 
 
-def stopped_frame(view: HoldView, rounds_done: int, reason: StopReason | None) -> Reply:
+def _ask_after(blocks: list[Block], hold_id: int) -> Reply:
+    blocks += [text(ASK_AFTER), note(CHECK_INS_OFF)]
+    rows = tension_rows(lambda value: TenseHold(When.AFTER, hold_id, value))
+    return Reply(tuple(blocks), tuple(rows))
+
+
+def done_frame(view: HoldView, *, ask_after: bool = False) -> Reply:
+    line = _done_line(view.technique, view.area, view.timeline.rounds)
+    blocks = [heading(view.technique.title), text(line), progress(bar(1.0))]
+    return _ask_after(blocks, view.hold_id) if ask_after else Reply(tuple(blocks))
+
+
+def _stopped_early(rounds_done: int, rounds: int) -> str:
+    done = f" after {rounds_done} of {rounds} rounds" if rounds > 1 else ""
+    return f"Stopped{done}. Stopping early is fine: gentle beats long."
+
+
+def stopped_frame(
+    view: HoldView, rounds_done: int, reason: StopReason | None, *, ask_after: bool = False
+) -> Reply:
     rounds = view.timeline.rounds
     done = f" after {rounds_done} of {rounds} rounds" if rounds > 1 else ""
     again = f"Start again with /hold {view.technique.id} whenever you like."
@@ -109,8 +157,29 @@ def stopped_frame(view: HoldView, rounds_done: int, reason: StopReason | None) -
         case StopReason.PAUSED_TOO_LONG:
             lines = [f"Stopped{done} after a long pause.", again]
         case _:
-            lines = [f"Stopped{done}. Stopping early is fine: gentle beats long."]
-    return Reply((heading(view.technique.title), text(*lines)))
+            lines = [_stopped_early(rounds_done, rounds)]
+    blocks = [heading(view.technique.title), text(*lines)]
+    return _ask_after(blocks, view.hold_id) if ask_after else Reply(tuple(blocks))
+
+
+def checked_in_frame(
+    technique: Technique,
+    area: Area,
+    *,
+    completed: bool,
+    rounds_done: int,
+    rounds_planned: int,
+    before: int | None,
+    after: int | None,
+) -> Reply:
+    """The closing frame once its "how tense now?" is answered or skipped: no buttons left."""
+    if completed:
+        blocks = [heading(technique.title), text(_done_line(technique, area, rounds_planned))]
+    else:
+        blocks = [heading(technique.title), text(_stopped_early(rounds_done, rounds_planned))]
+    if before is not None and after is not None:
+        blocks.append(note(f"Noted: {before} before, {after} now. /progress shows how it goes."))
+    return Reply(tuple(blocks))
 
 
 def interrupted_frame(technique_title: str, technique_id: str) -> Reply:
@@ -164,3 +233,73 @@ def choose_hold(holdable: tuple[Technique, ...], lead: str) -> Reply:
     for i in range(0, len(holdable), 2):
         builder.row(*(button(t.title, StartHold(t.id, t.areas[0])) for t in holdable[i : i + 2]))
     return builder.build()
+
+
+def capped_notice(technique: Technique, asked: int) -> str:
+    """Why a hold presses for less than asked: the technique's own caution about time."""
+    plan = technique.hold
+    assert plan is not None
+    cap = plan.press.max_seconds
+    why = next(
+        (c for c in technique.cautions if any(w in c.lower() for w in ("second", "minute"))),
+        "Pressing longer than that makes a spot hurt more the next day, not less."
+        if plan.pressure
+        else "Longer is not better here; start it again later if you like.",
+    )
+    return (
+        f"{_spoken(asked)} is longer than this hold goes, so it presses for {_spoken(cap)}. {why}"
+    )
+
+
+def _spoken(seconds: int) -> str:
+    if seconds >= 120 and seconds % 60 == 0:
+        return f"{seconds // 60} minutes"
+    return f"{seconds} seconds"
+
+
+def when_word(moment: datetime, now: datetime, zone: ZoneInfo) -> str:
+    """'just now', 'this morning', 'last night', 'yesterday afternoon': when, in their day."""
+    if now - moment < timedelta(minutes=20):
+        return "just now"
+    local = moment.astimezone(zone)
+    hour = local.hour
+    if local.date() == now.astimezone(zone).date():
+        return "last night" if hour < 5 else f"this {_part(hour)}"
+    return "last night" if hour >= 21 or hour < 5 else f"yesterday {_part(hour)}"
+
+
+def _part(hour: int) -> str:
+    return "morning" if hour < 12 else "afternoon" if hour < 17 else "evening"
+
+
+def ask_again(
+    technique: Technique, area: Area, rounds_done: int, when: str, seconds: int | None
+) -> Reply:
+    """A pressure hold on a spot already pressed within the day: ask before starting."""
+    rounds = f"{rounds_done} round{'s' if rounds_done != 1 else ''}"
+    left = area.daily_round_limit - rounds_done
+    builder = ReplyBuilder().add(
+        text(
+            f"You did {rounds} on your {area.name.lower()} {when}. Another round?",
+            f"Up to {left} more today; a spot pressed too often hurts more the next day.",
+        )
+    )
+    builder.row(
+        button(
+            "Start anyway",
+            HoldAgain(Again.YES, technique.id, area.id, seconds or 0),
+            ButtonStyle.PRIMARY,
+        ),
+        button("Not now", HoldAgain(Again.NO, technique.id, area.id, seconds or 0)),
+    )
+    return builder.build()
+
+
+def not_now(area: Area) -> Reply:
+    return say(f"Good call: your {area.name.lower()} gets a rest. /hold whenever you like.")
+
+
+def before_noted(value: int | None) -> str:
+    if value is None:
+        return "No check-in this time."
+    return f"Noted: {value} of 10. I'll ask again at the end."

@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable
 from bot.clock import Clock, sleep_or_wake
 from bot.holds.messages import HoldView, done_frame, running_frame, stopped_frame
 from bot.holds.outcome import Ending, HoldOutcome, StopReason
+from bot.holds.timeline import Tick
 from bot.messages import MessageRef, Reply
 from bot.outbox import DeliveryError, MessageGone, Outbox, RateLimited
 
@@ -48,6 +49,9 @@ class HoldRunner:
         self._shown = 0
         self._skipped = 0
         self.ended = asyncio.Event()
+        # The "how tense was it?" tap: asked on the first round's frames until answered.
+        self._asking = view.ask_before
+        self.before: int | None = None
 
     @property
     def message(self) -> MessageRef | None:
@@ -59,12 +63,27 @@ class HoldRunner:
 
     async def open(self, send: SendFirst) -> MessageRef:
         """Send the first frame; the countdown starts when it is out."""
-        first = running_frame(self.view, self.view.timeline.ticks[0])
+        first = self._frame(self.view.timeline.ticks[0])
         live_for = self.view.timeline.total + FINAL_EDIT_GRACE
         self._message = await send(dataclasses.replace(first, live_for=live_for))
         self._start = self._clock.monotonic()
         self._shown = 1
         return self._message
+
+    def note_before(self, value: int | None) -> None:
+        """The person answered (or skipped) the "before" tap: the question goes at once."""
+        if not self._asking:
+            return
+        self._asking, self.before = False, value
+        if self._message is None or self._paused or self.ended.is_set():
+            return
+        self._show(self._frame(self.view.timeline.tick_at(self._clock.monotonic() - self._start)))
+
+    def rounds_done_now(self) -> int:
+        """Press phases finished so far (for counting a hold about to be replaced)."""
+        if self._message is None:
+            return 0
+        return self.view.timeline.rounds_done_at(self._clock.monotonic() - self._start)
 
     def stop(self, reason: StopReason = StopReason.USER) -> None:
         if self._stop_reason is None:
@@ -102,7 +121,7 @@ class HoldRunner:
                 while index + 1 < len(ticks) and self._start + ticks[index + 1].offset <= now:
                     index += 1
                     self._skipped += 1
-                self._show(running_frame(self.view, ticks[index]))
+                self._show(self._frame(ticks[index]))
                 index += 1
         finally:
             self.ended.set()
@@ -116,10 +135,18 @@ class HoldRunner:
         """Show the closing frame, after any edit still in flight (bounded)."""
         if self._message is None or outcome.reason is StopReason.GONE:
             return
+        # "How tense is it now?" only where a "before" was given, and something was held.
+        held = outcome.ending is Ending.COMPLETED or (
+            outcome.reason in (StopReason.USER, StopReason.PAUSED_TOO_LONG)
+            and outcome.rounds_done > 0
+        )
+        ask_after = self.before is not None and held
         if outcome.ending is Ending.COMPLETED:
-            reply = done_frame(self.view)
+            reply = done_frame(self.view, ask_after=ask_after)
         else:
-            reply = stopped_frame(self.view, outcome.rounds_done, outcome.reason)
+            reply = stopped_frame(
+                self.view, outcome.rounds_done, outcome.reason, ask_after=ask_after
+            )
         if self._inflight is not None and not self._inflight.done():
             await self._race(self._inflight, self._clock.monotonic() + FINAL_EDIT_GRACE)
         wait = self._quiet_until - self._clock.monotonic()
@@ -139,6 +166,11 @@ class HoldRunner:
                 return
 
     # -- internals -------------------------------------------------------------------------
+
+    def _frame(self, tick: Tick, *, paused: bool = False) -> Reply:
+        asking = self._asking and not paused
+        ask = asking and tick.offset < self.view.timeline.first_press_end - 1e-9
+        return running_frame(self.view, tick, paused=paused, ask_before=ask)
 
     def _outcome(self, ending: Ending, rounds_done: int) -> HoldOutcome:
         return HoldOutcome(
@@ -162,7 +194,7 @@ class HoldRunner:
         paused_at = self._clock.monotonic()
         self._paused = True
         tick = self.view.timeline.tick_at(paused_at - self._start)
-        self._show(running_frame(self.view, tick, paused=True))
+        self._show(self._frame(tick, paused=True))
         while self._pause_requested and self._stop_reason is None:
             await self._wait(paused_at + MAX_PAUSE_SECONDS)
             if self._clock.monotonic() >= paused_at + MAX_PAUSE_SECONDS:
@@ -172,7 +204,7 @@ class HoldRunner:
         self._start += resumed_at - paused_at  # the timeline continues where it paused
         if self._stop_reason is None:
             tick = self.view.timeline.tick_at(resumed_at - self._start)
-            self._show(running_frame(self.view, tick))
+            self._show(self._frame(tick))
 
     def _show(self, reply: Reply) -> None:
         now = self._clock.monotonic()

@@ -71,6 +71,11 @@ class Timeline:
         """Whole seconds left in the tick's phase, as a countdown shows them."""
         return math.ceil(self.segments[tick.segment].end - tick.offset - 1e-9)
 
+    @property
+    def first_press_end(self) -> float:
+        """When the first press ends: until then a "before" check-in is still before."""
+        return next((s.end for s in self.segments if s.kind is PhaseKind.PRESS), self.total)
+
     def rounds_done_at(self, offset: float) -> int:
         """Press phases completed by `offset`."""
         return sum(1 for s in self.segments if s.kind is PhaseKind.PRESS and s.end <= offset + 1e-9)
@@ -88,10 +93,13 @@ class Timeline:
         return Tick(offset, index, cue)
 
 
-def build_timeline(plan: HoldPlan, *, cadence: float, rounds: int | None = None) -> Timeline:
-    """Lay out `plan` (press time never above its cap) for an adapter editing every `cadence` s."""
+def build_timeline(
+    plan: HoldPlan, *, cadence: float, rounds: int | None = None, press_seconds: int | None = None
+) -> Timeline:
+    """Lay out `plan` (press time never above its cap) for an adapter editing every `cadence` s;
+    `press_seconds` is the press time asked for, if any."""
     rounds = max(1, min(rounds or plan.rounds, plan.rounds))
-    press = min(plan.press.seconds, plan.press.max_seconds)
+    press = max(1, min(press_seconds or plan.press.seconds, plan.press.max_seconds))
     segments: list[Segment] = []
     clock = 0.0
 

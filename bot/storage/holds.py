@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,6 +18,22 @@ class HoldStatus(StrEnum):
     COMPLETED = "completed"
     STOPPED = "stopped"
     INTERRUPTED = "interrupted"
+
+
+# What a hold counts for the daily limit: rounds done, or all planned while it runs.
+_ROUNDS = case(
+    (HoldSession.status == HoldStatus.RUNNING, HoldSession.rounds_planned),
+    else_=HoldSession.rounds_done,
+)
+
+
+def _pressed(user_id: int, area_id: str, since: datetime) -> tuple[Any, ...]:
+    return (
+        HoldSession.user_id == user_id,
+        HoldSession.area_id == area_id,
+        HoldSession.pressure.is_(True),
+        HoldSession.started_at >= since,
+    )
 
 
 class Holds:
@@ -54,6 +71,9 @@ class Holds:
         await self._s.flush()
         return row
 
+    async def get(self, hold_id: int) -> HoldSession | None:
+        return await self._s.get(HoldSession, hold_id)
+
     async def set_message(self, hold_id: int, message_ref: str) -> None:
         await self._s.execute(
             update(HoldSession).where(HoldSession.id == hold_id).values(message_ref=message_ref)
@@ -79,19 +99,29 @@ class Holds:
     async def pressure_rounds_since(self, user_id: int, area_id: str, since: datetime) -> int:
         """Pressure rounds on one area since `since`: those done, and all those planned by
         holds still running (in any chat, in any process), which will be done in a minute."""
-        rounds = case(
-            (HoldSession.status == HoldStatus.RUNNING, HoldSession.rounds_planned),
-            else_=HoldSession.rounds_done,
-        )
         total = await self._s.scalar(
-            select(func.coalesce(func.sum(rounds), 0)).where(
-                HoldSession.user_id == user_id,
-                HoldSession.area_id == area_id,
-                HoldSession.pressure.is_(True),
-                HoldSession.started_at >= since,
-            )
+            select(func.coalesce(func.sum(_ROUNDS), 0)).where(*_pressed(user_id, area_id, since))
         )
         return int(total or 0)
+
+    async def finished_rounds_since(
+        self, user_id: int, area_id: str, since: datetime
+    ) -> tuple[int, datetime | None]:
+        """Pressure rounds on one area done by holds that have ended, and when the latest of
+        those holds started (for "You did 3 rounds ... this morning")."""
+        ended = HoldSession.status != HoldStatus.RUNNING
+        found = (
+            await self._s.execute(
+                select(
+                    func.coalesce(func.sum(HoldSession.rounds_done), 0),
+                    func.max(case((HoldSession.rounds_done > 0, HoldSession.started_at))),
+                ).where(*_pressed(user_id, area_id, since), ended)
+            )
+        ).one()
+        last = found[1]
+        if isinstance(last, str):  # SQLite gives max() of a CASE back as text
+            last = datetime.fromisoformat(last)
+        return int(found[0] or 0), last.replace(tzinfo=UTC) if last is not None else None
 
     async def has_tried(self, user_id: int, technique_id: str) -> bool:
         found = await self._s.scalar(

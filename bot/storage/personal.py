@@ -8,6 +8,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.schema import (
+    CheckIn,
     HoldSession,
     Reminder,
     ReminderDelivery,
@@ -75,13 +76,18 @@ class Personal:
                 select(Tip, _thanks()).where(Tip.author_id == user.id).order_by(Tip.created_at)
             )
         ).all()
+        check_ins = (
+            await s.scalars(
+                select(CheckIn).where(CheckIn.user_id == user.id).order_by(CheckIn.created_at)
+            )
+        ).all()
         votes = (
             await s.scalars(select(TipVote).where(TipVote.user_id == user.id).order_by(TipVote.id))
         ).all()
         return {
             "user": _row(
                 user, "platform", "platform_user_id", "display_name", "timezone", "locale",
-                "created_at", "quiet_until",
+                "created_at", "quiet_until", "bedtime", "check_ins",
             ),
             "reminders": [
                 _row(r, "id", "kind", "words", "schedule", "timezone", "status", "next_due_at",
@@ -89,13 +95,18 @@ class Personal:
                 for r in reminders
             ],
             "reminder_deliveries": [
-                _row(d, "occurrence_at", "kind", "status", "sent_at") for d in deliveries
+                _row(d, "id", "occurrence_at", "kind", "status", "sent_at") for d in deliveries
             ],
             "reminders_done": [_row(d, "delivery_id", "done_at") for d in dones],
             "holds": [
-                _row(h, "technique_id", "area_id", "rounds_planned", "rounds_done", "status",
+                _row(h, "id", "technique_id", "area_id", "rounds_planned", "rounds_done", "status",
                      "started_at", "ended_at")
                 for h in holds
+            ],
+            "check_ins": [
+                _row(c, "hold_id", "delivery_id", "technique_id", "area_id", "tension_before",
+                     "tension_after", "created_at", "after_at")
+                for c in check_ins
             ],
             "tips": [
                 {**_row(t, "id", "text", "area", "status", "created_at"), "thanks": thanks}
@@ -125,6 +136,7 @@ class Personal:
         # lose their author (ON DELETE SET NULL). Deleted explicitly too, for SQLite databases
         # whose foreign keys are off.
         for table, column in (
+            (CheckIn, CheckIn.user_id),
             (ReminderDone, ReminderDone.user_id),
             (ReminderDelivery, ReminderDelivery.user_id),
             (TipVote, TipVote.user_id),

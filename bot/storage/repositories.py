@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.storage.checkins import CheckIns
 from bot.storage.claims import Claims
 from bot.storage.holds import Holds
 from bot.storage.ownership import Ownership
@@ -27,6 +28,7 @@ class Tx:
         self.personal = Personal(session)
         self.ownership = Ownership(session)
         self.claims = Claims(session)
+        self.check_ins = CheckIns(session)
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Run `callback` once this transaction has committed (never if it rolls back)."""

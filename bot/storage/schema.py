@@ -76,6 +76,9 @@ class User(Base):
     quiet_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     # When they go to bed ("22:30", their wall clock), for "/remind mouth guard at bedtime".
     bedtime: Mapped[str | None] = mapped_column(String(5), nullable=True)
+    # /checkins: None until they choose (holds ask, reminders' Done asks once they have
+    # answered one), True on, False off.
+    check_ins: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
 
 
 class Community(Base):
@@ -273,3 +276,33 @@ class TipVote(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(16))  # thanks, report
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CheckIn(Base):
+    """How tense a spot felt (0-10) before and after one hold, or after a reminder's Done.
+
+    One row per hold (both values, each set once) or per person and reminder occurrence.
+    """
+
+    __tablename__ = "check_ins"
+    __table_args__ = (
+        UniqueConstraint("hold_id"),
+        UniqueConstraint("delivery_id", "user_id"),
+        Index("ix_check_ins_user_created", "user_id", "created_at"),
+        NEVER_REUSE_IDS,
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    hold_id: Mapped[int | None] = mapped_column(
+        ForeignKey("hold_sessions.id", ondelete="CASCADE"), nullable=True
+    )
+    delivery_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reminder_deliveries.id", ondelete="CASCADE"), nullable=True
+    )
+    technique_id: Mapped[str] = mapped_column(String(32))  # a technique, or a reminder's kind
+    area_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    tension_before: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    tension_after: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    after_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

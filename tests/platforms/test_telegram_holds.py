@@ -11,7 +11,7 @@ import itertools
 
 from adapters.telegram.app import run as run_telegram
 from adapters.telegram.render import render_one
-from bot.actions import HoldControl, HoldOp, StartHold
+from bot.actions import HoldControl, HoldOp, StartHold, TenseHold, When
 from bot.core import Knotbot
 from bot.messages import ChatRef, MessageRef, Reply, UserRef, heading, text
 from tests.conftest import make_settings
@@ -189,3 +189,34 @@ async def test_after_a_restart_a_left_over_hold_message_is_marked_interrupted(
     (fixed,) = spy.edits_of(ref)
     assert wire_history(tg, USER, int(ref.message_id))[-1] == render_one(fixed)
     assert await statuses(core) == ["interrupted"]
+
+
+async def test_a_before_and_after_tap_on_the_live_message_are_noted_and_the_keyboard_goes(
+    tg: TelegramStandIn, quick_core: Knotbot
+) -> None:
+    async with running(tg, quick_core, limits=QUICK):
+        live = await ask(tg, "/hold ball-wall")
+        await eventually(lambda: bool(quick_core.services.holds.active))
+        before = press(tg, live, data_for(live, TenseHold, when=When.BEFORE, value=6))
+        toast = await tg.wait_for(
+            "answerCallbackQuery", lambda c: c.params["callback_query_id"] == before
+        )
+        await stopped(quick_core)
+        closing = tg.messages[(USER, live.message_id)]
+        assert "How tense is it now?" in closing.raw_text
+        edits = len(edits_of(tg, live))
+        after = press(tg, closing, data_for(closing, TenseHold, when=When.AFTER, value=3))
+        await tg.wait_for("answerCallbackQuery", lambda c: c.params["callback_query_id"] == after)
+        await eventually(lambda: len(edits_of(tg, live)) > edits)
+    assert toast.params["text"] == "Noted: 6 of 10. I'll ask again at the end."
+    shown = tg.messages[(USER, live.message_id)]
+    assert "Noted: 6 before, 3 now." in shown.raw_text
+    assert shown.reply_markup is None
+    assert len(tg.calls_to("sendMessage")) == 1  # the hold's one message, nothing more
+    async with quick_core.services.db.transaction() as tx:
+        (hold,) = await tx.holds.history(
+            (await tx.users.get("telegram", str(USER))).id,  # type: ignore[union-attr]
+            dtm.datetime(2000, 1, 1, tzinfo=dtm.UTC),
+        )
+        noted = await tx.check_ins.of_hold(hold.id)
+    assert noted is not None and (noted.tension_before, noted.tension_after) == (6, 3)
