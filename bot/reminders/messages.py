@@ -40,7 +40,7 @@ def reminder_reply(content: ContentLibrary, occurrence: Occurrence) -> Reply:
     return builder.build(private=not occurrence.shared)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=16_384)
 def schedule_note(schedule: Schedule, zone: ZoneInfo) -> Block:
     """When a reminder comes, in words: worked out once for everyone with the same schedule."""
     return note(f"{schedule_text(schedule, zone)} \u00b7 /reminders to change")

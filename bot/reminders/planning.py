@@ -12,8 +12,8 @@ Pure decisions, no I/O, so they are cheap for every reminder and easy to test:
 from __future__ import annotations
 
 import json
-import random
-from dataclasses import dataclass
+import zlib
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
@@ -21,6 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.messages import ChatKind
+from bot.reminders.kinds import Occurrence
 from bot.reminders.schedule import Schedule, latest_at_or_before, next_after
 from bot.storage.reminders import DeliveryStatus, ReminderStatus
 
@@ -35,7 +36,7 @@ class Result(StrEnum):
     REQUEUED = "requeued"  # the platform said wait (429): not sent, queued again
 
 
-@dataclass
+@dataclass(slots=True)
 class Job:
     """One occurrence of one claimed reminder, from claim to recorded outcome."""
 
@@ -73,16 +74,23 @@ def occurrence_key(reminder_id: int, moment: datetime) -> str:
 
 
 def choose_text(count: int, last: int, seed: str) -> int:
-    """A text index for this occurrence, never the one used last time."""
+    """A text index for this occurrence (the same for the same seed), never the one used last
+    time."""
     if count <= 1:
         return 0
-    choices = [i for i in range(count) if i != last]
-    return random.Random(seed).choice(choices)
+    others = count - 1 if 0 <= last < count else count
+    index = zlib.crc32(seed.encode()) % others
+    return index + 1 if 0 <= last <= index else index
 
 
-@lru_cache(maxsize=4096)
+# Enough for a big bot's variety: people share a handful of schedules, and the ones moved off a
+# full minute (`bot.reminders.capacity`) add a few thousand more.
+_SCHEDULES = 16_384
+
+
+@lru_cache(maxsize=_SCHEDULES)
 def parsed(schedule_json: str) -> Schedule:
-    """Schedules as stored, parsed once (most people share a handful of schedules)."""
+    """Schedules as stored, parsed once."""
     return Schedule.from_json(json.loads(schedule_json))
 
 
@@ -91,30 +99,37 @@ def zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
-def plan(
-    row: Any, now: datetime, *, quiet: set[int], grace: timedelta, catch_up_after: timedelta
-) -> Job:
+@lru_cache(maxsize=_SCHEDULES)
+def following_after(schedule_json: str, zone_name: str, after: datetime) -> datetime | None:
+    """The next occurrence after `after`, worked out once for everyone due at that moment with
+    the same schedule in the same zone (a busy minute has many)."""
+    return next_after(parsed(schedule_json), zone(zone_name), after)
+
+
+def plan(row: Any, now: datetime, *, grace: timedelta, catch_up_after: timedelta) -> Job:
     """The job for a claimed reminder row (the columns of `bot.storage.claims.CLAIMED`)."""
     schedule = parsed(row.schedule)
     where = zone(row.timezone)
     occurrence = row.occurrence_at or now
-    latest = latest_at_or_before(schedule, where, now)
-    if latest is not None and latest > occurrence:
-        occurrence = latest  # several were missed: only the most recent may be caught up
-    following = next_after(schedule, where, max(now, occurrence))
+    following = following_after(row.schedule, row.timezone, occurrence)
+    if following is None or following <= now:  # maybe missed some: the slow, careful way
+        latest = latest_at_or_before(schedule, where, now)
+        if latest is not None and latest > occurrence:
+            occurrence = latest  # several were missed: only the most recent may be caught up
+        following = following_after(row.schedule, row.timezone, max(now, occurrence))
     late = now - occurrence
     deliver = late <= grace
     if late > catch_up_after and not schedule.in_window(now, where):
         deliver = False
-    if row.community_id is None and row.user_id in quiet:
-        deliver = False
+    if row.community_id is None and row.quiet_until is not None and row.quiet_until > now:
+        deliver = False  # its person asked for quiet (/quiet)
     return Job(
         reminder_id=row.id,
         series_id=row.snooze_of or row.id,
         user_id=row.user_id,
         community_id=row.community_id,
         chat_id=row.chat_id,
-        chat_kind=ChatKind(row.chat_kind),
+        chat_kind=_CHAT_KINDS[row.chat_kind],
         kind=row.kind,
         words=row.words or "",
         schedule=schedule,
@@ -147,6 +162,45 @@ def after_crash(found: Any, now: datetime, dedup_window: timedelta) -> DeliveryS
     return status
 
 
+def recorded_before(
+    jobs: list[Job], found: dict[str, Any], now: datetime, dedup_window: timedelta
+) -> tuple[list[Job], list[int]]:
+    """Occurrences recorded before this claim (a crash, a retry), by key in `found`, decided
+    by `after_crash`: the jobs whose send is in doubt (to mark `uncertain`), and the records of
+    the ones not to send now (to mark `skipped`). Both are sent no more."""
+    uncertain: list[Job] = []
+    skipped: list[int] = []
+    for job in jobs:
+        record = found.get(job.key)
+        if record is None:  # gone meanwhile (its person forgotten): nothing to send
+            job.deliver = False
+            continue
+        job.delivery_id, job.text_index = record.id, record.text_index
+        keep = after_crash(record, now, dedup_window)
+        if keep is DeliveryStatus.UNCERTAIN:
+            uncertain.append(job)
+        if keep is not None:
+            job.deliver = False
+        elif not job.deliver:
+            skipped.append(record.id)
+    return uncertain, skipped
+
+
+def occurrence_of(job: Job) -> Occurrence:
+    """What the composer of a job's kind gets to write its message."""
+    assert job.delivery_id is not None
+    return Occurrence(
+        reminder_id=job.series_id,
+        delivery_id=job.delivery_id,
+        kind=job.kind,
+        text_index=job.text_index,
+        schedule=job.schedule,
+        zone=job.zone,
+        community_id=job.community_id,
+        words=job.words,
+    )
+
+
 def delivery_row(job: Job, status: DeliveryStatus) -> dict[str, Any]:
     """The record of one occurrence, as claimed (queued) or skipped."""
     return {
@@ -161,17 +215,18 @@ def delivery_row(job: Job, status: DeliveryStatus) -> dict[str, Any]:
     }
 
 
+_ACTIVE, _FINISHED = ReminderStatus.ACTIVE.value, ReminderStatus.FINISHED.value
+_CHAT_KINDS = {kind.value: kind for kind in ChatKind}
+
+
 def advanced(job: Job, owner: str, text_index: int | None = None) -> dict[str, Any]:
     """The claimed reminder moved on to its next occurrence (finished if there is none)."""
     following = job.following
-    status = ReminderStatus.ACTIVE if following else ReminderStatus.FINISHED
     return {
         "b_id": job.reminder_id,
         "b_owner": owner,
-        "status": status.value,
+        "status": _ACTIVE if following else _FINISHED,
         "next_due_at": following,
-        "occurrence_at": following,
-        "attempts": 0,
         "last_text_index": job.last_text_index if text_index is None else text_index,
     }
 
@@ -193,10 +248,37 @@ def outcome(
     if attempts < max_attempts and now - job.occurrence < grace:
         retry = advanced(job, owner)
         retry.update(
-            status=ReminderStatus.ACTIVE.value,
+            status=_ACTIVE,
             next_due_at=now + timedelta(seconds=30 * 2 ** (attempts - 1)),
             occurrence_at=job.occurrence,
             attempts=attempts,
         )
         return DeliveryStatus.RETRYING, retry
     return DeliveryStatus.FAILED, advanced(job, owner)
+
+
+@dataclass
+class Records:
+    """Finished jobs as one flush records them: each delivery's outcome, each reminder's next
+    step, and the chats whose recipient is gone (all their reminders pause)."""
+
+    now: datetime
+    owner: str
+    max_attempts: int
+    grace: timedelta
+    settled: list[dict[str, Any]] = field(default_factory=list)
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    gone: set[str] = field(default_factory=set)
+
+    def add(self, job: Job) -> tuple[DeliveryStatus, dict[str, Any] | None]:
+        status, change = outcome(
+            job, self.now, owner=self.owner, max_attempts=self.max_attempts, grace=self.grace
+        )
+        self.settled.append(
+            {"b_id": job.delivery_id, "status": status.value, "sent_at": job.sent_at}
+        )
+        if job.result is Result.GONE:
+            self.gone.add(job.chat_id)
+        elif change is not None:
+            self.changes.append(change)
+        return status, change

@@ -1,7 +1,9 @@
 """The dispatcher's statements: claiming due reminders, and recording each occurrence's fate.
 
-All SQL Core on the table, no ORM objects: these run for every reminder sent, so they are
-kept to a few set-based statements per batch.
+All SQL Core on the table, no ORM objects: these run for every reminder sent, so a batch of
+a thousand costs a few statements. A claim is one statement whatever the backlog; ids go as one
+array value, constants are written into the statements, and a due time many rows share is
+converted once.
 
 Claims are leases: `next_due_at` is pushed to the lease's end and `claimed_by` names the
 process, so a claim held by a process that died simply becomes due again. Every later write
@@ -10,18 +12,47 @@ checks `claimed_by`, so a process whose lease ran out never overwrites another's
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Row, bindparam, func, insert, select, update
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Row,
+    any_,
+    bindparam,
+    func,
+    literal_column,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.reminders import DeliveryStatus, ReminderStatus
-from bot.storage.schema import Reminder, ReminderDelivery, User
+from bot.storage.schema import Reminder, ReminderDelivery, User, UTCDateTime
+
+
+class _SharedTime(UTCDateTime):
+    """A time many rows of a batch share (everyone due at the same minute with the same
+    schedule has the same next occurrence): each different one is converted once."""
+
+    cache_ok = True
+
+    def bind_processor(self, dialect: Dialect) -> Callable[[Any], Any] | None:
+        process = super().bind_processor(dialect)  # this type's conversion, then the driver's
+        return lru_cache(maxsize=256)(process) if process else None
+
+
+_SHARED = _SharedTime()
 
 _R = Reminder.__table__
 _D = ReminderDelivery.__table__
+_U = User.__table__
 CLAIMED = (
     _R.c.id,
     _R.c.user_id,
@@ -36,14 +67,33 @@ CLAIMED = (
     _R.c.attempts,
     _R.c.last_text_index,
     _R.c.snooze_of,
+    # Until when its person asked for quiet (/quiet), read along with the claim.
+    select(_U.c.quiet_until).where(_U.c.id == _R.c.user_id).scalar_subquery().label("quiet_until"),
 )
+# Constants written into the statements, not sent with every row of a batch.
+_ACTIVE = literal_column(f"'{ReminderStatus.ACTIVE.value}'")
+_MINE = (
+    _R.c.id == bindparam("b_id"),
+    _R.c.claimed_by == bindparam("b_owner"),
+    _R.c.status == _ACTIVE,
+)
+# On to the next occurrence (the common case: fewer values to send for every reminder).
+_MOVE_ON = (
+    update(_R)
+    .where(*_MINE)
+    .values(
+        status=bindparam("status"),
+        next_due_at=bindparam("next_due_at", type_=_SHARED),
+        occurrence_at=bindparam("next_due_at", type_=_SHARED),
+        attempts=literal_column("0"),
+        last_text_index=bindparam("last_text_index"),
+        claimed_by=None,
+    )
+)
+# The same occurrence again later (a retry).
 _ADVANCE = (
     update(_R)
-    .where(
-        _R.c.id == bindparam("b_id"),
-        _R.c.claimed_by == bindparam("b_owner"),
-        _R.c.status == ReminderStatus.ACTIVE.value,
-    )
+    .where(*_MINE)
     .values(
         status=bindparam("status"),
         next_due_at=bindparam("next_due_at"),
@@ -53,6 +103,21 @@ _ADVANCE = (
         claimed_by=None,
     )
 )
+# A new occurrence's record, unless it is recorded already (after a crash, or a retry).
+_RECORD_NEW = {
+    name: dialect.insert(_D)
+    .values(
+        {
+            **{c: bindparam(c) for c in ("reminder_id", "user_id", "occurrence_key", "kind")},
+            "occurrence_at": bindparam("occurrence_at", type_=_SHARED),
+            "status": bindparam("status"),
+            "text_index": bindparam("text_index"),
+        }
+    )
+    .on_conflict_do_nothing(index_elements=[_D.c.occurrence_key])
+    .returning(_D.c.id, _D.c.occurrence_key)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
 _SETTLE = (
     update(_D)
     .where(_D.c.id == bindparam("b_id"))
@@ -63,6 +128,18 @@ _SETTLE = (
 class Claims:
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
+
+    @property
+    def _dialect(self) -> str:
+        return self._s.bind.dialect.name
+
+    def _among(self, column: Any, ids: Sequence[int]) -> ColumnElement[bool]:
+        """`column IN ids`, the ids sent as one value (an array on PostgreSQL, a JSON array on
+        SQLite) instead of one parameter each: a batch has a thousand."""
+        if self._dialect == "postgresql":
+            return column == any_(bindparam(None, list(ids), type_=postgresql.ARRAY(BigInteger)))
+        each = func.json_each(bindparam(None, json.dumps(list(ids)))).table_valued("value")
+        return column.in_(select(each.c.value))
 
     async def claim(
         self,
@@ -89,38 +166,41 @@ class Claims:
         busy = list(busy)
         if busy:
             due.append(_R.c.chat_id.not_in(busy))
-        ranked = (
-            select(
-                _R.c.id,
-                _R.c.next_due_at,
-                func.row_number()
-                .over(partition_by=_R.c.chat_id, order_by=(_R.c.next_due_at, _R.c.id))
-                .label("rank"),
-            )
+        # The earliest due (an index range), at most `per_chat` of each chat among them: the
+        # work grows with the batch, not with everything that is due.
+        candidates = (
+            select(_R.c.id, _R.c.chat_id, _R.c.next_due_at)
             .where(*due)
+            .order_by(_R.c.next_due_at, _R.c.id)
+            .limit(limit)
             .subquery()
         )
-        fair = (
-            select(ranked.c.id)
-            .where(ranked.c.rank <= per_chat)
-            .order_by(ranked.c.next_due_at, ranked.c.id)
-            .limit(limit)
+        ranked = select(
+            candidates.c.id,
+            func.row_number()
+            .over(
+                partition_by=candidates.c.chat_id,
+                order_by=(candidates.c.next_due_at, candidates.c.id),
+            )
+            .label("rank"),
+        ).subquery()
+        fair = select(ranked.c.id).where(ranked.c.rank <= per_chat).subquery()
+        # Joined, not `IN`: SQLite would otherwise walk every due row to find the few.
+        mine = (
+            select(_R.c.id)
+            .select_from(fair.join(_R, _R.c.id == fair.c.id))
+            .where(*due)
+            .with_for_update(skip_locked=True, of=_R)
         )
         rows = (
             await self._s.execute(
-                select(*CLAIMED)
-                .where(_R.c.id.in_(fair), *due)
-                .order_by(_R.c.next_due_at, _R.c.id)
-                .with_for_update(skip_locked=True)
+                update(_R)
+                .where(_R.c.id.in_(mine))
+                .values(next_due_at=lease_until, claimed_by=owner)
+                .returning(*CLAIMED)
             )
         ).all()
-        if rows:
-            await self._s.execute(
-                update(_R)
-                .where(_R.c.id.in_([r.id for r in rows]))
-                .values(next_due_at=lease_until, claimed_by=owner)
-            )
-        return rows
+        return sorted(rows, key=lambda row: row.id)
 
     async def next_due(self, platform: str, busy: Iterable[str] = ()) -> datetime | None:
         """When the earliest reminder of this platform needs attention (an index lookup),
@@ -132,14 +212,6 @@ class Claims:
         if busy:
             query = query.where(_R.c.chat_id.not_in(busy))
         return await self._s.scalar(query)
-
-    async def quiet_among(self, user_ids: set[int], now: datetime) -> set[int]:
-        if not user_ids:
-            return set()
-        found = await self._s.scalars(
-            select(User.id).where(User.id.in_(user_ids), User.quiet_until > now)
-        )
-        return set(found.all())
 
     async def deliveries(self, keys: Sequence[str]) -> dict[str, Row[Any]]:
         """Occurrences recorded before (a crash, a retry), by key."""
@@ -153,12 +225,12 @@ class Claims:
         return {row.occurrence_key: row for row in rows}
 
     async def add_deliveries(self, values: Sequence[dict[str, Any]]) -> dict[str, int]:
-        """Record occurrences (queued, or skipped); their ids by key."""
+        """Record occurrences (queued, or skipped) not recorded before; the new ones' ids by key
+        (an occurrence recorded before keeps its record: see `deliveries`)."""
         if not values:
             return {}
-        result = await self._s.execute(
-            insert(_D).returning(_D.c.id, _D.c.occurrence_key), list(values)
-        )
+        statement = _RECORD_NEW[self._dialect]
+        result = await self._s.execute(statement, list(values))
         return {key: delivery_id for delivery_id, key in result}
 
     async def set_status(
@@ -169,7 +241,7 @@ class Claims:
             values: dict[str, Any] = {"status": status.value}
             if now is not None:
                 values["attempted_at"] = now
-            await self._s.execute(update(_D).where(_D.c.id.in_(ids)).values(**values))
+            await self._s.execute(update(_D).where(self._among(_D.c.id, ids)).values(**values))
 
     async def settle(self, outcomes: Sequence[dict[str, Any]]) -> None:
         """Each delivery's outcome: `b_id`, `status`, `sent_at`."""
@@ -178,17 +250,22 @@ class Claims:
 
     async def advance(self, changes: Sequence[dict[str, Any]]) -> None:
         """Each claimed reminder's next step (`b_id`, `b_owner`, `status`, `next_due_at`,
-        `occurrence_at`, `attempts`, `last_text_index`), if this process still holds it and
-        nobody paused it meanwhile."""
-        if changes:
-            await self._s.execute(_ADVANCE, list(changes))
+        `last_text_index`; for the same occurrence again also `occurrence_at` and `attempts`,
+        else the next occurrence is `next_due_at`), if this process still holds it and nobody
+        paused it meanwhile."""
+        moved = [c for c in changes if "attempts" not in c]
+        again = [c for c in changes if "attempts" in c]
+        if moved:
+            await self._s.execute(_MOVE_ON, moved)
+        if again:
+            await self._s.execute(_ADVANCE, again)
 
     async def unclaim(self, ids: Sequence[int], owner: str, *, due_again: bool = False) -> None:
         """Let go of claims: of reminders paused or changed meanwhile (they keep their new
         state), or with `due_again` of queued ones not sent (at shutdown: due at once again)."""
         if not ids:
             return
-        query = update(_R).where(_R.c.id.in_(ids), _R.c.claimed_by == owner)
+        query = update(_R).where(self._among(_R.c.id, ids), _R.c.claimed_by == owner)
         if due_again:
             query = query.where(_R.c.status == ReminderStatus.ACTIVE.value).values(
                 next_due_at=_R.c.occurrence_at, claimed_by=None
@@ -203,7 +280,7 @@ class Claims:
             await self._s.execute(
                 update(_R)
                 .where(
-                    _R.c.id.in_(ids),
+                    self._among(_R.c.id, ids),
                     _R.c.claimed_by == owner,
                     _R.c.status == ReminderStatus.ACTIVE.value,
                 )
