@@ -20,8 +20,10 @@ What it measures, in one run, on each database given:
   (memory and CPU for the same day), replayed without sending (`versus_apscheduler`).
 
 Reminders are booked through `bot.reminders.scheduler` (the rows it makes are inserted in bulk:
-`benchmarks.booking`), at the exact minute each person asked for. PostgreSQL runs in a schema
-of its own, dropped afterwards.
+`benchmarks.booking`) as /remind books them: a time whose minute is already as full as
+Telegram can send moves to the nearest minute with room (the table says how many people that
+moved, and how far); `--as-asked` keeps every time asked. PostgreSQL runs in a schema of its
+own, dropped afterwards.
 
 Results go to benchmarks/results/reminders-<users>.json and .md (the table in the README).
 """

@@ -24,7 +24,7 @@ async def bench_knotbot(url: str, args: argparse.Namespace) -> dict[str, object]
     async with scratch_database(url) as db:
         started = time.perf_counter()
         # Not kept: only the database has them.
-        await store(db, plan(args.users), args.users, as_asked=args.as_asked)
+        result["moved"] = await store(db, plan(args.users), args.users, as_asked=args.as_asked)
         result["load_seconds"] = round(time.perf_counter() - started, 1)
         print(f"  {name}: reminders booked in {result['load_seconds']} s")
         if not args.throughput_only:

@@ -62,10 +62,13 @@ def plan(users: int, seed: int = 7) -> list[Planned]:
     return planned
 
 
-async def store(db: Database, planned: list[Planned], users: int, *, as_asked: bool) -> None:
+async def store(
+    db: Database, planned: list[Planned], users: int, *, as_asked: bool
+) -> dict[str, object]:
     """The people, and their reminders booked the evening before the day (the first due time
     of each is its first occurrence of the day, or later): as /remind books them on Telegram
-    (moved off a minute it cannot send in time), or with `as_asked` at the minutes asked."""
+    (moved off a minute it cannot send in time), or with `as_asked` at the minutes asked.
+    Returns who was moved, and by how much (`moved`)."""
     before = DAY_START - timedelta(seconds=1)
     ids = await add_users(
         db,
@@ -96,3 +99,27 @@ async def store(db: Database, planned: list[Planned], users: int, *, as_asked: b
     if not as_asked:
         bookings = await fitted(bookings, TELEGRAM, now=before)
     await book_all(db, bookings, now=before)
+    return moved(bookings, users)
+
+
+def moved(bookings: list[Booking], users: int) -> dict[str, object]:
+    """How many people had a time moved off a full minute, and how far the times moved."""
+    people = set()
+    shifts: list[int] = []
+    for booking in bookings:
+        for asked, given in booking.schedule.moves:
+            people.add(booking.user_id)
+            shifts.append(abs(_minute(given) - _minute(asked)))
+    shifts.sort()
+    return {
+        "people_moved": len(people),
+        "people_moved_share": round(len(people) / users, 4) if users else 0.0,
+        "times_moved": len(shifts),
+        "shift_p50_minutes": shifts[len(shifts) // 2] if shifts else 0,
+        "shift_p99_minutes": shifts[min(len(shifts) - 1, len(shifts) * 99 // 100)] if shifts else 0,
+        "shift_max_minutes": shifts[-1] if shifts else 0,
+    }
+
+
+def _minute(at: dtime) -> int:
+    return at.hour * 60 + at.minute

@@ -11,6 +11,16 @@ def _pct(share: object) -> str:
     return f"{float(str(share)) * 100:.1f}%"
 
 
+def _moved(found: dict[str, Any] | None) -> str:
+    if not found or not found["times_moved"]:
+        return "nobody"
+    return (
+        f"{found['people_moved']:,} people ({_pct(found['people_moved_share'])}); "
+        f"{found['times_moved']:,} times, by {found['shift_p50_minutes']} min "
+        f"(p50) / {found['shift_p99_minutes']} min (p99) / {found['shift_max_minutes']} min (max)"
+    )
+
+
 def table(results: dict[str, Any]) -> str:
     runs: list[dict[str, Any]] = results["knotbot"]
     memory, sqla = results["apscheduler_memory"], results["apscheduler_sqlalchemy"]
@@ -85,6 +95,10 @@ def table(results: dict[str, Any]) -> str:
                 f"{r['excess_lateness_p99_s']} s ({_pct(r['excess_within_1s_share'])} within 1 s)"
                 for r in runs
             ],
+        ),
+        row(
+            "Moved off a full minute when booked",
+            [_moved(r.get("moved")) for r in runs],
         ),
         row(
             "Adding the schedules",
