@@ -30,7 +30,8 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.killing import CrashOutcome, CrashPlan, run_crash
+from tests.crash_outcome import CrashOutcome, CrashPlan
+from tests.killing import run_crash
 from tests.processes import own_database
 
 RESULTS = Path(__file__).resolve().parent / "results"

@@ -30,7 +30,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.killing import CrashPlan, doubt_bound, run_crash
+from tests.crash_outcome import CrashPlan, doubt_bound
+from tests.killing import run_crash
 from tests.processes import own_database, postgres_url
 
 PLAN = CrashPlan(reminders=600, kills=8, bursts=8, burst_gap=4.0, latency=0.2, lead=4.0)
