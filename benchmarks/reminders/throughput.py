@@ -16,7 +16,7 @@ import tracemalloc
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, distinct, func, select, update
 
 from benchmarks.reminders.platform import UNTHROTTLED, InMemoryPlatform
 from benchmarks.reminders.population import PLATFORM
@@ -26,7 +26,7 @@ from bot.reminders.dispatcher import Dispatcher, DispatchSettings
 from bot.reminders.kinds import Composers
 from bot.settings import SHIPPED_CONTENT
 from bot.storage import Database
-from bot.storage.reminders import ReminderStatus
+from bot.storage.reminders import DeliveryStatus, ReminderStatus
 from bot.storage.schema import Reminder, ReminderDelivery
 
 # Generous windows: on the real clock the last of a big pool goes out a while after "now";
@@ -49,6 +49,15 @@ async def all_due_now(db: Database) -> int:
             )
         )
     return result.rowcount
+
+
+async def reminders_sent(db: Database) -> int:
+    """How many different reminders have an occurrence recorded as sent."""
+    query = select(func.count(distinct(ReminderDelivery.reminder_id))).where(
+        ReminderDelivery.status == DeliveryStatus.SENT.value
+    )
+    async with db.engine.connect() as conn:
+        return int((await conn.execute(query)).scalar_one())
 
 
 def dispatcher_for(db: Database, expect: int) -> tuple[Dispatcher, InMemoryPlatform]:
@@ -90,7 +99,10 @@ async def one_round(db: Database, profile: Path | None = None) -> dict[str, floa
         profiler.dump_stats(profile)
     cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
     stats = dispatcher.stats
-    assert stats.sent == expect, (expect, stats)
+    # Every reminder went out; more sends than reminders only where a reminder's next time
+    # came while the pool was going out (a minute or two of real time at 100,000 people):
+    # each occurrence has a key of its own, so none went out twice.
+    assert await reminders_sent(db) == expect and stats.sent >= expect, (expect, stats)
     return {"sent": stats.sent, "claims": stats.claims, "cpu": cpu, "wall": wall}
 
 
