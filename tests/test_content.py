@@ -127,6 +127,18 @@ def test_a_caution_names_its_seconds_in_words_or_digits(folder: Path, caution: s
     assert f"longer than cautions[2] promises ({promised} s)" in problem
 
 
+def test_words_like_as_are_not_a_duration_in_a_caution(folder: Path):
+    """'as' is not 'a s' (one second): a caution written in plain words promises no time."""
+
+    def plain_caution(data):  # type: ignore[no-untyped-def]
+        data["techniques"][0]["cautions"].append(
+            "Press as gently as you can, as long as it is easy."
+        )
+
+    edit_yaml(folder / "techniques.yaml", plain_caution)
+    assert not [problem for problem in problems(folder) if "promises" in problem]
+
+
 def test_shipped_caps_keep_what_their_cautions_promise(content: ContentLibrary):
     from bot.content.durations import seconds_named
 

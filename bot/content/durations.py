@@ -11,23 +11,25 @@ _NUMBER_WORDS = {
     "forty": 40, "fifty": 50, "sixty": 60, "ninety": 90,
 }  # fmt: skip
 _UNITS = {"second": 1, "sec": 1, "s": 1, "minute": 60, "min": 60}
-_AMOUNT = r"(?:(?P<half>half)\s+an?|(?P<number>\d+(?:[.,]\d+)?|" + "|".join(_NUMBER_WORDS) + "))"
-_DURATION = re.compile(
-    rf"\b{_AMOUNT}[\s-]*(?P<unit>seconds?|secs?|s|minutes?|mins?)\b", re.IGNORECASE
+# A figure may touch its unit ("20s"); a word needs a space or hyphen ("as" is not "a s").
+_AMOUNT = (
+    r"(?:(?P<half>half)\s+an?[\s-]+|(?P<digits>\d+(?:[.,]\d+)?)[\s-]*|(?P<word>"
+    + "|".join(_NUMBER_WORDS)
+    + r")[\s-]+)"
 )
+_DURATION = re.compile(rf"\b{_AMOUNT}(?P<unit>seconds?|secs?|s|minutes?|mins?)\b", re.IGNORECASE)
 
 
 def seconds_named(text: str) -> list[int]:
     """Every duration `text` names, in seconds: 'about 20 seconds, never longer' -> [20]."""
     found: list[int] = []
     for m in _DURATION.finditer(text):
-        number = (m.group("number") or "").casefold()
         if m.group("half"):
             value = 0.5
-        elif number in _NUMBER_WORDS:
-            value = float(_NUMBER_WORDS[number])
+        elif word := m.group("word"):
+            value = float(_NUMBER_WORDS[word.casefold()])
         else:
-            value = float(number.replace(",", "."))
+            value = float(m.group("digits").replace(",", "."))
         unit = m.group("unit").casefold().removesuffix("s") or "s"
         found.append(round(value * _UNITS[unit]))
     return found
