@@ -120,6 +120,10 @@ def _content_check(folder: Path) -> int:
         f"{len(content.reminder_kinds)} reminder kinds, {len(content.curated_tips)} tips, "
         f"{len(content.understanding)} plain-word entries."
     )
+    for language, items in content.untranslated.items():
+        if items:  # shown in English there: worth knowing, not a reason to refuse the content
+            print(f"Not yet translated to {language} ({len(items)}; shown in English):")
+            print("\n".join(f"  - {item}" for item in items))
     return EXIT_OK
 
 

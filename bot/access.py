@@ -55,6 +55,7 @@ _NOUN = {
     Target.REMINDER: "reminder",
     Target.DELIVERY: "reminder",
     Target.TIP: "tip",
+    Target.ROUTINE: "routine",
 }
 _SAID: dict[tuple[Target, Reason], str] = {
     (Target.HOLD, Reason.GONE): "This hold has already ended.",
@@ -65,6 +66,7 @@ _SAID: dict[tuple[Target, Reason], str] = {
     (Target.DELIVERY, Reason.NOT_MODERATOR): "Only moderators can change reminders for everyone.",
     (Target.TIP, Reason.ELSEWHERE): "That tip is not in this community.",
     (Target.TIP, Reason.GONE): "That tip is not in this community.",
+    (Target.ROUTINE, Reason.NOT_YOURS): "That is someone else's routine; /routine new makes yours.",
 }
 # Requests whose refusal says what the request would have done.
 _SAID_FOR: dict[tuple[type[Request], Reason], str] = {
@@ -170,6 +172,8 @@ async def _load(ctx: Context, request: Request) -> Owned | None:
                 found = await tx.ownership.delivery(target_id)
             case Target.TIP:
                 found = await tx.ownership.tip(target_id)
+            case Target.ROUTINE:
+                found = await tx.ownership.routine(target_id)
             case _:
                 return None
     if found is None or found.platform != platform:

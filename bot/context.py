@@ -11,6 +11,7 @@ from bot.access import check
 from bot.actions import Request
 from bot.clock import Clock
 from bot.content import ContentLibrary
+from bot.i18n import Translator, translator
 from bot.messages import ButtonPress, ChatRef, Command, Incoming, MessageRef, Reply, UserRef, say
 from bot.outbox import Replier
 from bot.settings import Settings
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from bot.commands.spec import CommandSpec
     from bot.holds.manager import HoldManager
     from bot.reminders.service import ReminderService
+    from bot.routines.service import RoutineService
     from bot.tips.service import TipService
 
 
@@ -50,6 +52,7 @@ class Services:
     tips: TipService
     # Which handler answers which request type (the table in bot/commands/__init__.py).
     handlers: Mapping[type[Request], RequestHandler]
+    routines: RoutineService
 
 
 @dataclass
@@ -59,6 +62,8 @@ class Context:
     replier: Replier
     spec: CommandSpec | None = None  # the command being handled, if it is one
     outcome: Outcome = Outcome.OK
+    # The person's language for this event ("en", "de", "es"), chosen once by Knotbot.handle.
+    language: str = "en"
 
     @property
     def chat(self) -> ChatRef:
@@ -70,7 +75,13 @@ class Context:
 
     @property
     def content(self) -> ContentLibrary:
-        return self.services.content
+        """The content in the person's language (English where it is not translated yet)."""
+        return self.services.content.in_language(self.language)
+
+    @property
+    def t(self) -> Translator:
+        """Speaks the person's language: `ctx.t.gettext("...")`."""
+        return translator(self.language)
 
     @property
     def args(self) -> str:

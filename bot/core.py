@@ -16,9 +16,11 @@ from bot.access import Reason, place_refusal, refusal
 from bot.clock import Clock, SystemClock
 from bot.commands import ALIASES, BY_NAME, COMMANDS, HANDLERS, CommandSpec
 from bot.commands.plain import free_text_reply
+from bot.commands.routine_steps import continue_draft
 from bot.content import ContentError, ContentLibrary, load_content
 from bot.context import Context, Outcome, Services
 from bot.holds.manager import HoldManager
+from bot.i18n import LANGUAGES, N_, NAMES, Translator, choose
 from bot.logs import fields
 from bot.messages import ButtonPress, Command, Incoming, Reply, say
 from bot.outbox import DeliveryError, Outbox, Replier
@@ -28,6 +30,8 @@ from bot.reminders.kinds import TIP_OF_THE_DAY, Composers
 from bot.reminders.scheduler import BookingLimits, Scheduler
 from bot.reminders.service import ReminderService
 from bot.reminders.zones import zone_names
+from bot.routines.reminders import ROUTINE_KIND, routine_composer
+from bot.routines.service import RoutineService
 from bot.settings import Settings
 from bot.storage import Database, DatabaseUnavailable
 from bot.text import shorten
@@ -35,11 +39,13 @@ from bot.tips.service import TipService
 
 log = logging.getLogger(__name__)
 
-_DB_DOWN = (
+_DB_DOWN = N_(
     "I can't reach my notebook (the database) right now, so I can't do that. "
     "Please try again in a minute; nothing you saved is lost."
 )
-_OOPS = "Something went wrong on my side. Please try again; if it keeps happening, tell the admins."
+_OOPS = N_(
+    "Something went wrong on my side. Please try again; if it keeps happening, tell the admins."
+)
 
 
 class Knotbot:
@@ -89,6 +95,8 @@ class Knotbot:
             default_zone=settings.default_timezone,
         )
         self.composers.register(TIP_OF_THE_DAY, tips.compose_tip_of_the_day)
+        routines = RoutineService(db=db, clock=clock, content=content)
+        self.composers.register(ROUTINE_KIND, routine_composer(routines))
         self.services = Services(
             settings=settings,
             content=content,
@@ -98,6 +106,7 @@ class Knotbot:
             reminders=reminders,
             tips=tips,
             handlers=HANDLERS,
+            routines=routines,
         )
 
     @property
@@ -111,6 +120,7 @@ class Knotbot:
         ctx = Context(self.services, event, replier)
         started = time.perf_counter()
         try:
+            ctx.language = await self._language_of(event)
             if isinstance(event, Command):
                 await self._command(ctx, event)
             else:
@@ -121,14 +131,25 @@ class Knotbot:
         except (DatabaseUnavailable, SQLAlchemyError, OSError) as exc:
             ctx.outcome = Outcome.DATABASE_DOWN
             log.warning("database trouble: %s", type(exc).__name__)
-            await _tell(replier, _DB_DOWN)
+            await _tell(replier, ctx.t.gettext(_DB_DOWN))
         except Exception:
             ctx.outcome = Outcome.ERROR
             log.exception("failed to handle an event")
-            await _tell(replier, _OOPS)
+            await _tell(replier, ctx.t.gettext(_OOPS))
         finally:
             self._log_event(event, ctx.outcome, time.perf_counter() - started)
         return ctx.outcome
+
+    async def _language_of(self, event: Incoming) -> str:
+        """Their /language choice, else their platform's locale, else English. Without the
+        database the platform's locale still tells."""
+        chosen: str | None = None
+        try:
+            async with self.services.db.transaction() as tx:
+                chosen = await tx.users.language_of(event.user.platform, event.user.user_id)
+        except (DatabaseUnavailable, SQLAlchemyError, OSError):
+            log.debug("language: no database, following the platform's locale")
+        return choose(chosen, event.user.locale)
 
     @staticmethod
     def _log_event(event: Incoming, outcome: Outcome, seconds: float) -> None:
@@ -162,6 +183,7 @@ class Knotbot:
         services.content = content
         services.holds.use_content(content)
         services.tips.use_content(content)
+        services.routines.use_content(content)
         self.composers.use_content(content)
         log.info("content reloaded", extra=fields(folder=str(folder)))
         return None
@@ -169,11 +191,13 @@ class Knotbot:
     async def _command(self, ctx: Context, event: Command) -> None:
         name = event.name.lower()
         if not name:  # plain text, not a command
+            if not ctx.chat.is_community and await continue_draft(ctx, event.args):
+                return  # an answer to /routine new's question
             await ctx.answer(await free_text_reply(ctx, event.args))
             return
         spec = BY_NAME.get(ALIASES.get(name, name))
         if spec is None:
-            await ctx.answer(self._unknown_command(event.name))
+            await ctx.answer(self._unknown_command(event.name, ctx.t))
             return
         refused = place_refusal(spec.name, spec.where, ctx.chat)
         if refused is not None:
@@ -191,13 +215,24 @@ class Knotbot:
         if kind is not None and kind.target is not actions.Target.NONE:  # a forged target id
             await ctx.refuse(refusal(kind, Reason.GONE))
             return
-        await ctx.replier.notice("That button is from an older version of me; try /help.")
+        await ctx.replier.notice(
+            ctx.t.gettext("That button is from an older version of me; try /help.")
+        )
 
-    def _unknown_command(self, name: str) -> Reply:
+    def _unknown_command(self, name: str, t: Translator) -> Reply:
         said = shorten(name, 32)
         close = difflib.get_close_matches(name.lower(), [c.name for c in COMMANDS], n=1, cutoff=0.6)
-        hint = f" Did you mean /{close[0]}?" if close else ""
-        return say(f"I don't know /{said}.{hint} Type /help to see what I can do.")
+        if close:
+            return say(
+                t.gettext(
+                    "I don't know /%(said)s. Did you mean /%(close)s? "
+                    "Type /help to see what I can do."
+                )
+                % {"said": said, "close": close[0]}
+            )
+        return say(
+            t.gettext("I don't know /%(said)s. Type /help to see what I can do.") % {"said": said}
+        )
 
     def complete(self, kind: str, prefix: str, limit: int = 25) -> list[tuple[str, str]]:
         """Autocomplete choices as (label, value): areas, techniques, holdables or timezones."""
@@ -217,6 +252,8 @@ class Knotbot:
                 choices = [(a.name, a.id) for a in content.areas] + choices
         elif kind == "timezones":
             choices = [(z, z) for z in zone_names()]
+        elif kind == "languages":
+            choices = [(NAMES[lang], lang) for lang in LANGUAGES] + [("auto", "auto")]
         else:
             return []
         if needle:

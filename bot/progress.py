@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageDraw, ImageFont
 
+from bot.i18n import Translator, translator
+
 DAYS = 28
 WIDTH, HEIGHT = 720, 360
 # One colour per area, in content order (kind to colour-blind eyes: the Okabe-Ito palette).
@@ -82,15 +84,18 @@ def labelled_days(days: list[date]) -> list[int]:
     return sorted(range(len(days) - 1, -1, -7))
 
 
-def chart(progress: Progress, area_names: dict[str, str]) -> bytes:
+ENGLISH = translator("en")
+
+
+def chart(progress: Progress, area_names: dict[str, str], t: Translator = ENGLISH) -> bytes:
     """A PNG: holds per day stacked by area, reminders done per day below, and a legend; the
-    counts up the side and the dates along the bottom."""
+    counts up the side and the dates along the bottom. Its words in `t`'s language."""
     image = Image.new("RGB", (WIDTH, HEIGHT), "white")
     draw = ImageDraw.Draw(image)
     font = ImageFont.load_default(size=13)
     small = ImageFont.load_default(size=11)
     title = ImageFont.load_default(size=16)
-    draw.text((16, 8), "Your last 4 weeks", fill=INK, font=title)
+    draw.text((16, 8), t.gettext("Your last 4 weeks"), fill=INK, font=title)
 
     left, right = 44, WIDTH - 16
     holds_top, holds_bottom = 50, 214
@@ -105,8 +110,8 @@ def chart(progress: Progress, area_names: dict[str, str]) -> bytes:
     done_ticks = [0, axis_ticks(most_done)[-1]]  # a low panel: its top is enough
     top_holds, top_done = holds_ticks[-1], done_ticks[-1]
     panels = (
-        (holds_top, holds_bottom, "Holds a day", holds_ticks),
-        (done_top, done_bottom, "Reminders done a day", done_ticks),
+        (holds_top, holds_bottom, t.gettext("Holds a day"), holds_ticks),
+        (done_top, done_bottom, t.gettext("Reminders done a day"), done_ticks),
     )
     for top, bottom, label, ticks in panels:
         draw.text((left, top - 17), label, fill=MUTED, font=small)
@@ -130,7 +135,12 @@ def chart(progress: Progress, area_names: dict[str, str]) -> bytes:
             draw.rectangle([x, done_bottom - height, x + bar, done_bottom], fill=DONE)
     for i in labelled_days(days):
         centre = left + (i + 0.5) * slot
-        words = "today" if i == len(days) - 1 else days[i].strftime("%d %b")
+        if i == len(days) - 1:
+            words = t.gettext("today")
+        elif t.language == "en":
+            words = days[i].strftime("%d %b")
+        else:
+            words = t.short_day(days[i], weekday=False)
         draw.line([(centre, done_bottom), (centre, done_bottom + 3)], fill=MUTED, width=1)
         width = draw.textlength(words, font=small)
         x = min(centre - width / 2, right - width)
@@ -178,23 +188,52 @@ def relief(pairs: Iterable[tuple[str, str, int, int]]) -> list[Relief]:
     return sorted(found, key=lambda r: (-r.holds, r.technique, r.area))
 
 
-def relief_line(found: Relief, technique_title: str, area_name: str) -> str:
+def _in_a_sentence(name: str, t: Translator) -> str:
+    """A spot's name inside a sentence: lower case, except German nouns ("Oberer Rücken")."""
+    return name if t.language == "de" else name.lower()
+
+
+def _decimal(value: float, t: Translator) -> str:
+    return f"{value:.1f}" if t.language == "en" else t.decimal(value)
+
+
+def relief_line(
+    found: Relief, technique_title: str, area_name: str, t: Translator = ENGLISH
+) -> str:
     """ "Ball against the wall, upper back: 6.1 \u2192 3.8 over 9 holds"."""
-    holds = f"{found.holds} hold{'s' if found.holds != 1 else ''}"
-    return (
-        f"{technique_title}, {area_name.lower()}: "
-        f"{found.before:.1f} \u2192 {found.after:.1f} over {holds}"
-    )
+    return t.ngettext(
+        "%(technique)s, %(area)s: %(before)s \u2192 %(after)s over %(count)d hold",
+        "%(technique)s, %(area)s: %(before)s \u2192 %(after)s over %(count)d holds",
+        found.holds,
+    ) % {
+        "technique": technique_title,
+        "area": _in_a_sentence(area_name, t),
+        "before": _decimal(found.before, t),
+        "after": _decimal(found.after, t),
+        "count": found.holds,
+    }
 
 
-def summary(progress: Progress, area_names: dict[str, str], today: date) -> str:
+def summary(
+    progress: Progress, area_names: dict[str, str], today: date, t: Translator = ENGLISH
+) -> str:
     totals = progress.total_holds
     count = sum(totals.values())
     done = sum(progress.done.values())
-    parts = ", ".join(f"{area_names.get(a, a).lower()} {n}" for a, n in totals.most_common())
-    holds = f"{count} hold{'s' if count != 1 else ''}" + (f" ({parts})" if parts else "")
+    parts = ", ".join(
+        f"{_in_a_sentence(area_names.get(a, a), t)} {n}" for a, n in totals.most_common()
+    )
+    holds = t.ngettext("%(count)d hold", "%(count)d holds", count) % {"count": count}
+    holds += f" ({parts})" if parts else ""
     streak = progress.streak(today)
     return (
-        f"Last 4 weeks: {holds}, {done} reminder{'s' if done != 1 else ''} done. "
-        f"Streak: {streak} day{'s' if streak != 1 else ''}."
+        t.ngettext(
+            "Last 4 weeks: %(holds)s, %(count)d reminder done.",
+            "Last 4 weeks: %(holds)s, %(count)d reminders done.",
+            done,
+        )
+        % {"holds": holds, "count": done}
+        + " "
+        + t.ngettext("Streak: %(count)d day.", "Streak: %(count)d days.", streak)
+        % {"count": streak}
     )

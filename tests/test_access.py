@@ -61,6 +61,7 @@ class Targets:
     shared_delivery: int
     tip: int
     hold: int
+    routine: int
 
 
 async def _said(bot: Knotbot, clock: ManualClock, text: str, who: UserRef, chat: ChatRef) -> None:
@@ -83,6 +84,10 @@ async def make_targets(bot: Knotbot, clock: ManualClock) -> Targets:
     await _said(bot, clock, "/hold shoulder-drop", OWNER, GROUP)
     hold = bot.services.holds.find(GROUP, OWNER)
     assert hold is not None and listed.mine and shared.shared
+    await _said(bot, clock, "/routine new chin tucks: hold 5 s, 3 times area:neck", OWNER,
+                private_chat("own"))  # fmt: skip
+    routine = await bot.services.routines.find(OWNER, "chin tucks")
+    assert routine is not None
     return Targets(
         reminder=listed.mine[-1].id,
         shared_reminder=shared.shared[-1].id,
@@ -90,6 +95,7 @@ async def make_targets(bot: Knotbot, clock: ManualClock) -> Targets:
         shared_delivery=_id_of(shared_done.reply.all_buttons[0].action),
         tip=tip.id,
         hold=hold.hold_id,
+        routine=routine.id,
     )
 
 
@@ -198,6 +204,7 @@ TABLE: dict[type[a.Request], tuple[Rule, dict[str, Event]]] = {
         },
     ),
     a.Quiet: (Rule.ANYONE, {"": pressing(lambda t: a.Quiet("1d"))}),
+    a.SetLanguage: (Rule.ANYONE, {"": pressing(lambda t: a.SetLanguage("de"))}),
     a.VoteTip: (
         Rule.MEMBER,
         {"shared": pressing(lambda t: a.VoteTip(a.VoteKind.REPORT, t.tip))},
@@ -221,6 +228,19 @@ TABLE: dict[type[a.Request], tuple[Rule, dict[str, Event]]] = {
     a.SetModeration: (Rule.MODERATOR, {"shared": typing(lambda t: "/tip moderation on")}),
     a.SetTipOfTheDay: (Rule.MODERATOR, {"shared": typing(lambda t: "/tip daily 09:00")}),
     a.Forget: (Rule.ANYONE, {"": pressing(lambda t: a.Forget(a.ForgetChoice.CANCEL))}),
+    # A routine is its person's alone, wherever the button is pressed.
+    a.RoutineControl: (
+        Rule.OWNER,
+        {"": pressing(lambda t: a.RoutineControl(a.RoutineOp.EDIT, t.routine))},
+    ),
+    a.RoutinePresses: (Rule.OWNER, {"": pressing(lambda t: a.RoutinePresses(t.routine))}),
+    a.ShareRoutine: (Rule.OWNER, {"": pressing(lambda t: a.ShareRoutine(t.routine))}),
+    # Copying names a tip of this community (an approved shared routine), never a routine.
+    a.CopyRoutine: (Rule.MEMBER, {"shared": pressing(lambda t: a.CopyRoutine(t.tip))}),
+    # The draft buttons only ever fill in the presser's own draft.
+    a.DraftSpot: (Rule.ANYONE, {"": pressing(lambda t: a.DraftSpot("neck"))}),
+    a.DraftSkip: (Rule.ANYONE, {"": pressing(lambda t: a.DraftSkip())}),
+    a.DraftCancel: (Rule.ANYONE, {"": pressing(lambda t: a.DraftCancel())}),
 }
 
 # Who may, per rule, when the target is personal (OWNER's) or shared (community cA's).

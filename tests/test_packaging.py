@@ -58,4 +58,6 @@ def test_the_wheel_works_from_another_folder(tmp_path: Path):
     assert console.returncode == 0, console.stderr
     assert "Jaw" in console.stdout
     assert (tmp_path / "data" / "knotbot.db").exists()  # migrated from the wheel's migrations
+    catalogs = run("-c", "from bot.i18n import translator as t; print(t('es').gettext('Undo'))")
+    assert catalogs.stdout.strip() == "Deshacer", catalogs  # the .po files ship in the wheel
     assert list(elsewhere.iterdir()) == []  # nothing written where it was started

@@ -254,3 +254,96 @@ async def test_their_hours_migration_brings_shifted_reminders_back_to_the_minute
     local = row.next_due_at.astimezone(ZoneInfo("Europe/Berlin"))
     assert local.minute == 0 and local.hour in (9, 11, 13, 15, 17)
     assert sum(minutes.values()) == 5  # 09:00 ... 17:00, each counted once
+
+
+async def test_the_routines_migration_keeps_reminders_and_never_reuses_their_ids(
+    any_db: Database,
+):
+    """0007 -> 0008 adds routines, and a reminder's link to one (rebuilding the reminders
+    table on SQLite): every reminder stays, a deleted one's id does not come back, and a
+    deleted routine leaves its reminders in place without it."""
+    from alembic import command
+    from alembic.config import Config
+
+    from bot.storage.db import MIGRATIONS
+
+    def migrate(sync, target: str, down: bool = False) -> None:  # type: ignore[no-untyped-def]
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = sync
+        (command.downgrade if down else command.upgrade)(config, target)
+
+    reminder = (
+        "INSERT INTO reminders ({id}user_id, platform, chat_id, chat_kind, kind, schedule, "
+        "timezone, status, attempts, last_text_index, created_at, words) VALUES ({value}1, 'm', "
+        "'u1', 'private', 'relax', '{{}}', 'UTC', 'active', 0, -1, '2026-01-01', '')"
+    )
+    async with any_db.engine.begin() as conn:
+        await conn.run_sync(migrate, "0007", True)
+        await conn.exec_driver_sql(
+            "INSERT INTO users (id, platform, platform_user_id, display_name, created_at) "
+            "VALUES (1, 'm', 'u1', 'Ada', '2026-01-01')"
+        )
+        for _ in range(3):
+            await conn.exec_driver_sql(reminder.format(id="", value=""))
+        await conn.exec_driver_sql("DELETE FROM reminders WHERE id = 3")
+    await any_db.upgrade()
+    now = datetime(2026, 5, 1, tzinfo=UTC)
+    async with any_db.transaction() as tx:
+        assert {r.id for r in await tx.reminders.for_user(1)} == {1, 2}
+        await tx.session.execute(text(reminder.format(id="", value="")))
+        newest = await tx.session.scalar(text("SELECT max(id) FROM reminders"))
+        assert newest == 4  # not 3 again
+        from bot.storage.schema import Routine
+
+        routine = await tx.routines.add(
+            Routine(
+                user_id=1, name="chin tucks", name_key="chintucks", area_id="neck", steps="[]",
+                press_seconds=5, rounds=10, rest_seconds=3, pressure=False, created_at=now,
+                updated_at=now,
+            )
+        )  # fmt: skip
+        row = await tx.reminders.get(1)
+        assert row is not None
+        row.routine_id = routine.id
+    async with any_db.transaction() as tx:
+        await tx.routines.delete(routine.id)
+    async with any_db.transaction() as tx:
+        row = await tx.reminders.get(1)
+        assert row is not None and row.routine_id is None  # the reminder stays, unlinked
+
+
+async def test_the_language_migration_keeps_people_and_starts_them_unchosen(any_db: Database):
+    """0008 -> 0009 -> 0008 -> 0009: people stay; their /language choice starts empty (their
+    platform's locale speaks for them) and is kept once made."""
+    from alembic import command
+    from alembic.config import Config
+
+    from bot.storage.db import MIGRATIONS
+
+    def migrate(sync, target: str, down: bool = False) -> None:  # type: ignore[no-untyped-def]
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = sync
+        (command.downgrade if down else command.upgrade)(config, target)
+
+    async with any_db.engine.begin() as conn:
+        await conn.run_sync(migrate, "0008", True)
+        await conn.exec_driver_sql(
+            "INSERT INTO users (id, platform, platform_user_id, display_name, locale, created_at)"
+            " VALUES (1, 'm', 'u1', 'Ada', 'de-DE', '2026-01-01')"
+        )
+        await conn.run_sync(migrate, "0009")
+    async with any_db.transaction() as tx:
+        assert await tx.users.language_of("m", "u1") is None
+        ada = await tx.users.get("m", "u1")
+        assert ada is not None and ada.locale == "de-DE"
+        await tx.users.set_language(ada, "es")
+    async with any_db.transaction() as tx:
+        assert await tx.users.language_of("m", "u1") == "es"
+        assert await tx.users.language_of("m", "nobody") is None
+    async with any_db.engine.begin() as conn:
+        await conn.run_sync(migrate, "0008", True)
+        names = await conn.exec_driver_sql("SELECT display_name FROM users")
+        assert [row[0] for row in names] == ["Ada"]
+    await any_db.upgrade()

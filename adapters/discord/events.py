@@ -24,7 +24,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from adapters.discord import modals
+from adapters.discord import modals, routine_form
 from adapters.discord.delivery import PLATFORM, Handle, LiveInteractions, acknowledge
 from adapters.discord.replier import InteractionReplier
 from bot.core import Knotbot
@@ -85,7 +85,7 @@ class DiscordEvents:
 
     async def on_form(self, interaction: discord.Interaction) -> None:
         """A submitted form: the command it fills in (a form knotbot does not know: ignored)."""
-        said = modals.submitted(interaction)
+        said = modals.submitted(interaction) or routine_form.submitted(interaction)
         if said is None:
             log.info("ignoring a form knotbot does not know: %s", interaction.id)
             return

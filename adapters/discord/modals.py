@@ -120,6 +120,11 @@ def submitted(interaction: discord.Interaction) -> tuple[str, str, dict[str, str
     return command, said, options
 
 
+def field_values(components: object) -> Iterable[tuple[str, str]]:
+    """(custom_id, value) of each field of a submitted form (also for `routine_form`)."""
+    return _values(components)
+
+
 def _values(components: object) -> Iterable[tuple[str, str]]:
     """(custom_id, value) of each field of a submitted form: a text input's text, a select's
     first choice; action rows and labels are looked into. Odd entries are skipped."""

@@ -7,7 +7,12 @@ options, is built from the spec, and it hands the values to the core as the type
 be (`Command("tip", "share <text>", {"area": spot})`). Telegram's counterpart: `menu`.
 
 `/tip share` without its text opens a form for it (`modals`), and the message command "Share
-as a tip" opens the same form with the message's text in it.
+as a tip" opens the same form with the message's text in it; `/routine new` without its text
+opens the routine form (`routine_form`).
+
+Names and descriptions are `locale_str`s: at sync, `CatalogTranslator` gives Discord each one in
+every language the core speaks (its catalogs; `bot.i18n.names` for names), and Discord shows
+each person their client's language. The command still arrives under its own name.
 """
 
 from __future__ import annotations
@@ -21,14 +26,18 @@ from dataclasses import dataclass, replace
 import discord
 from discord import app_commands
 
-from adapters.discord import modals
+from adapters.discord import modals, routine_form
 from adapters.discord.events import DiscordEvents
 from bot.commands.spec import ArgSpec, CommandSpec, SubcommandSpec
+from bot.i18n import language_of_locale, translator
+from bot.i18n.names import command_name
 
 log = logging.getLogger(__name__)
 
 DESCRIPTION_LIMIT = 100
 CONTEXTS = app_commands.AppCommandContext(guild=True, dm_channel=True)
+# Subcommands that open a form when their text is left out: `/tip share`, `/routine new`.
+FORMS = (modals.SHARE_TIP, routine_form.ROUTINE_NEW)
 Completer = Callable[[discord.Interaction, str], Awaitable[list[app_commands.Choice[str]]]]
 
 
@@ -45,6 +54,34 @@ class _Leaf:
     def fields(self) -> dict[str, ArgSpec]:
         """The callback's parameters: "arg" and "option", when the leaf has them."""
         return {name: spec for name, spec in (("arg", self.arg), ("option", self.option)) if spec}
+
+
+class CatalogTranslator(app_commands.Translator):
+    """Discord's translator, answered from the core's catalogs: None where a text keeps its
+    English (a language the core does not speak, or a text not translated)."""
+
+    async def translate(
+        self,
+        string: app_commands.locale_str,
+        locale: discord.Locale,
+        context: app_commands.TranslationContextTypes,
+    ) -> str | None:
+        language = language_of_locale(locale.value)
+        if language is None or language == "en":
+            return None
+        if context.location in (
+            app_commands.TranslationContextLocation.command_name,
+            app_commands.TranslationContextLocation.group_name,
+        ):
+            return command_name(string.message, language)
+        if context.location not in (
+            app_commands.TranslationContextLocation.command_description,
+            app_commands.TranslationContextLocation.group_description,
+            app_commands.TranslationContextLocation.parameter_description,
+        ):
+            return None
+        said = translator(language).gettext(string.message)
+        return said[:DESCRIPTION_LIMIT] if said != string.message else None
 
 
 class SlashCommands(app_commands.CommandTree[discord.Client]):
@@ -66,7 +103,10 @@ class SlashCommands(app_commands.CommandTree[discord.Client]):
             self.add_command(modals.share_menu(share, events.spots, CONTEXTS))
 
     async def register(self, dev_guild_id: int | None) -> None:
-        """Register the commands: in the dev server only (instant) or globally."""
+        """Register the commands, in every language the core speaks: in the dev server only
+        (instant) or globally."""
+        if self.translator is None:
+            await self.set_translator(CatalogTranslator())
         try:
             if dev_guild_id:
                 guild = discord.Object(dev_guild_id)
@@ -104,12 +144,16 @@ def _slash_command(
 ) -> app_commands.Command[None, ..., None] | app_commands.Group:
     if not spec.subcommands:
         leaf = _Leaf(spec.name, "", spec.arg, None)
-        return _command(events, spec.name, spec.description, leaf, contexts=CONTEXTS)
+        return _command(
+            events, spec.name, spec.description, leaf, contexts=CONTEXTS, top_level=True
+        )
     group = app_commands.Group(
-        name=spec.name, description=spec.description[:DESCRIPTION_LIMIT], allowed_contexts=CONTEXTS
+        name=app_commands.locale_str(spec.name),
+        description=app_commands.locale_str(spec.description[:DESCRIPTION_LIMIT]),
+        allowed_contexts=CONTEXTS,
     )
     for sub in spec.subcommands:
-        if (spec.name, sub.name) == modals.SHARE_TIP and sub.arg is not None:
+        if (spec.name, sub.name) in FORMS and sub.arg is not None:
             # The text may be left out: the form asks for it, with room to write.
             leaf = _Leaf(spec.name, sub.name, replace(sub.arg, required=False), sub.option, sub)
         else:
@@ -125,6 +169,7 @@ def _command(
     leaf: _Leaf,
     *,
     contexts: app_commands.AppCommandContext | None = None,
+    top_level: bool = False,
 ) -> app_commands.Command[None, ..., None]:
     fields = leaf.fields()
 
@@ -133,7 +178,10 @@ def _command(
         extra = values.get("option")
         if leaf.form is not None and not str(values.get("arg") or "").strip():
             area = str(extra) if extra else ""
-            await modals.open_form(interaction, leaf.form, events.spots(), area=area)
+            if (leaf.command, leaf.said_first) == routine_form.ROUTINE_NEW:
+                await routine_form.open_form(interaction, events.spots(), area=area)
+            else:
+                await modals.open_form(interaction, leaf.form, events.spots(), area=area)
             return
         said = " ".join(str(part) for part in (leaf.said_first, values.get("arg")) if part)
         options = {leaf.option.name: extra} if leaf.option is not None and extra else {}
@@ -157,12 +205,14 @@ def _command(
     if fields:
         app_commands.rename(**{field: spec.name for field, spec in fields.items()})(forward)
         descriptions = {
-            field: spec.description[:DESCRIPTION_LIMIT] for field, spec in fields.items()
+            field: app_commands.locale_str(spec.description[:DESCRIPTION_LIMIT])
+            for field, spec in fields.items()
         }
         app_commands.describe(**descriptions)(forward)
     command: app_commands.Command[None, ..., None] = app_commands.Command(
-        name=name,
-        description=description[:DESCRIPTION_LIMIT],
+        # Only a command of its own has a local name: a subcommand is typed after its group's.
+        name=app_commands.locale_str(name) if top_level else name,
+        description=app_commands.locale_str(description[:DESCRIPTION_LIMIT]),
         callback=forward,
         allowed_contexts=contexts,
     )

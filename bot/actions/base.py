@@ -38,6 +38,7 @@ class Target(StrEnum):
     REMINDER = "reminder"
     DELIVERY = "delivery"  # one sent occurrence of a reminder (Done, Snooze)
     TIP = "tip"
+    ROUTINE = "routine"  # a person's own routine: theirs alone, never a community's
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,12 @@ class Decision(StrEnum):
     REMOVE = "remove"
 
 
+class RoutineOp(StrEnum):
+    START = "start"
+    EDIT = "edit"
+    DELETE = "delete"
+
+
 class ForgetChoice(StrEnum):
     KEEP_TIPS = "keep"
     DELETE_TIPS = "delete"
@@ -216,6 +222,12 @@ class SetCommunityZone(Action):
     zone: str
 
 
+@register("lang")
+@dataclass(frozen=True)
+class SetLanguage(Action):
+    language: str  # "en", "de", "es", or "auto" (follow the platform's language)
+
+
 @register("q")
 @dataclass(frozen=True)
 class Quiet(Action):
@@ -265,3 +277,72 @@ class AnotherTip(Action):
 class Forget(Action):
     where = Where.PRIVATE
     choice: ForgetChoice
+
+
+@register("os", by={"os": RoutineOp.START, "oe": RoutineOp.EDIT, "od": RoutineOp.DELETE})
+@dataclass(frozen=True)
+class RoutineControl(Action):
+    """Start, Edit and Delete on a routine's card, and Start on a reminder of it: a routine
+    is private, so only its owner, wherever they press it."""
+
+    rule = Rule.OWNER
+    target = Target.ROUTINE
+    target_field = "routine_id"
+    op: RoutineOp
+    routine_id: int
+
+
+@register("op")
+@dataclass(frozen=True)
+class RoutinePresses(Action):
+    """'It presses on a spot': the routine counts as a pressure hold from now on (capped)."""
+
+    rule = Rule.OWNER
+    target = Target.ROUTINE
+    target_field = "routine_id"
+    routine_id: int
+
+
+@register("oh")
+@dataclass(frozen=True)
+class ShareRoutine(Action):
+    """'Share as a tip' in a community: a copy goes to the tip moderation queue."""
+
+    rule = Rule.OWNER
+    where = Where.COMMUNITY
+    target = Target.ROUTINE
+    target_field = "routine_id"
+    routine_id: int
+
+
+@register("oc")
+@dataclass(frozen=True)
+class CopyRoutine(Action):
+    """'Copy to my routines' under a shared routine: it names the tip, never a private
+    routine, and only an approved tip of this community can be copied."""
+
+    rule = Rule.MEMBER
+    where = Where.COMMUNITY
+    target = Target.TIP
+    target_field = "tip_id"
+    tip_id: int
+
+
+@register("ox")
+@dataclass(frozen=True)
+class DraftSpot(Action):
+    """A spot picked while writing a routine: it fills in the presser's own draft only."""
+
+    area: str
+
+
+@register("oy")
+@dataclass(frozen=True)
+class DraftSkip(Action):
+    """'Skip' (no steps) or 'Keep' (the same as before) on the presser's own draft."""
+
+
+@register("oq")
+@dataclass(frozen=True)
+class DraftCancel(Action):
+    """'Cancel' while writing a routine: the presser's own draft goes."""

@@ -14,11 +14,13 @@ from bot.commands import (
     checkins,
     holds,
     knot,
+    language,
     privacy,
     progress,
     quiet,
     reminder_list,
     reminders,
+    routines,
     timezone,
     tips,
 )
@@ -28,10 +30,18 @@ from bot.messages import ReplyBuilder, bullets, note, text
 
 
 async def help_command(ctx: Context) -> None:
-    lines = [f"/{c.name}{' ' + c.usage if c.usage else ''}: {c.description}" for c in COMMANDS]
+    t = ctx.t
+    lines = [
+        f"/{c.name}{' ' + t.gettext(c.usage) if c.usage else ''}: {t.gettext(c.description)}"
+        for c in COMMANDS
+    ]
     await ctx.answer(
         ReplyBuilder()
-        .add(text("Here is what I can do:"), bullets(lines), note(ctx.content.safety.notice))
+        .add(
+            text(t.gettext("Here is what I can do:")),
+            bullets(lines),
+            note(ctx.content.safety.notice),
+        )
         .build()
     )
 
@@ -73,6 +83,45 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "reminders", "List, pause, resume or delete your reminders", reminder_list.reminders
     ),
     CommandSpec(
+        "routine",
+        "Your own routines, e.g. from your physio's sheet",
+        routines.routine,
+        ArgSpec("what", "new, list, show, edit, delete, share, cancel, or a routine's name"),
+        usage="new <name: hold 5 s, 10 times> | list | edit | delete <name>",
+        subcommands=(
+            SubcommandSpec(
+                "new",
+                "Write a routine (chin tucks: hold 5 s, 10 times), or step by step",
+                ArgSpec("routine", "e.g. chin tucks: hold 5 s, 10 times"),
+                ArgSpec("area", "The spot it is for", complete="areas"),
+                usage="<name: hold 5 s, 10 times>",
+            ),
+            SubcommandSpec("list", "Your routines"),
+            SubcommandSpec(
+                "show", "One routine", ArgSpec("name", "Its name", required=True), usage="<name>"
+            ),
+            SubcommandSpec(
+                "edit",
+                "Change a routine step by step",
+                ArgSpec("name", "Its name", required=True),
+                usage="<name>",
+            ),
+            SubcommandSpec(
+                "delete",
+                "Delete a routine",
+                ArgSpec("name", "Its name", required=True),
+                usage="<name>",
+            ),
+            SubcommandSpec(
+                "share",
+                "Share a routine as a tip here (moderated)",
+                ArgSpec("name", "Its name", required=True),
+                usage="<name>",
+            ),
+            SubcommandSpec("cancel", "Stop writing a routine"),
+        ),
+    ),
+    CommandSpec(
         "timezone",
         "Set your time zone",
         timezone.timezone,
@@ -82,6 +131,13 @@ COMMANDS: tuple[CommandSpec, ...] = (
             complete="timezones",
         ),
         usage="<zone, city or local time>",
+    ),
+    CommandSpec(
+        "language",
+        "Choose the language I speak: English, Deutsch, Español",
+        language.language,
+        ArgSpec("language", "en, de or es; auto follows your app", complete="languages"),
+        usage="<en | de | es | auto>",
     ),
     CommandSpec(
         "quiet",
@@ -160,8 +216,12 @@ ALIASES: dict[str, str] = {
     "cancel": "stop",
     "reminder": "remind",
     "tz": "timezone",
+    "lang": "language",
+    "sprache": "language",
+    "idioma": "language",
     "snooze": "quiet",
     "tips": "tip",
+    "routines": "routine",
 }
 
 # Each request type (bot/actions.py) and the handler that answers it.
@@ -187,6 +247,7 @@ HANDLERS: dict[type[a.Request], RequestHandler] = {
     a.SetMyZone: timezone.on_my_zone,
     a.SetCommunityZone: timezone.on_community_zone,
     a.Quiet: quiet.on_quiet_button,
+    a.SetLanguage: language.on_language_button,
     a.VoteTip: tips.on_vote,
     a.DecideTip: tips.on_decide,
     a.DeleteTip: tips.on_delete,
@@ -195,6 +256,13 @@ HANDLERS: dict[type[a.Request], RequestHandler] = {
     a.SetModeration: tips.on_moderation,
     a.SetTipOfTheDay: tips.on_tip_of_the_day,
     a.Forget: privacy.on_forget_button,
+    a.RoutineControl: routines.on_control,
+    a.RoutinePresses: routines.on_presses,
+    a.ShareRoutine: routines.on_share,
+    a.CopyRoutine: routines.on_copy,
+    a.DraftSpot: routines.on_draft_spot,
+    a.DraftSkip: routines.on_draft_skip,
+    a.DraftCancel: routines.on_draft_cancel,
 }
 
 BY_NAME: dict[str, CommandSpec] = {c.name: c for c in COMMANDS}

@@ -23,14 +23,21 @@ async def start(ctx: Context) -> None:
     if opened is not None:
         await ctx.answer(opened)
         return
-    name = ctx.user.display_name or "there"
+    t = ctx.t
+    name = ctx.user.display_name
     builder = ReplyBuilder().add(
-        heading(f"Hi {name}, I'm knotbot"),
+        heading(
+            t.gettext("Hi %(name)s, I'm knotbot") % {"name": name}
+            if name
+            else t.gettext("Hi there, I'm knotbot")
+        ),
         text(
-            "I help with the knots stress ties in your upper back, shoulders, neck, jaw and "
-            "lower back: simple techniques people swap, guided timed holds, and gentle "
-            "reminders to let your shoulders drop.",
-            "Pick a spot to start, or type /help to see everything I can do.",
+            t.gettext(
+                "I help with the knots stress ties in your upper back, shoulders, neck, jaw and "
+                "lower back: simple techniques people swap, guided timed holds, and gentle "
+                "reminders to let your shoulders drop."
+            ),
+            t.gettext("Pick a spot to start, or type /help to see everything I can do."),
         ),
         note(ctx.content.safety.notice),
     )
@@ -45,7 +52,7 @@ async def _deep_link(ctx: Context, payload: str) -> Reply | None:
     if not _PAYLOAD.fullmatch(payload):
         return None
     if payload.lower() in _REMIND:
-        return suggestions(None)
+        return suggestions(None, t=ctx.t)
     found = ctx.content.find_area(payload.replace("_", "-"))
     return await show_area(ctx, found.match) if found.match is not None else None
 

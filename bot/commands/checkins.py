@@ -11,27 +11,37 @@ from bot.actions import SKIP, TenseHold, TenseReminder, When
 from bot.context import Context
 from bot.holds import messages
 from bot.holds.messages import ASK_AFTER, CHECK_INS_OFF, tension_rows
+from bot.i18n import N_
+from bot.i18n.words import on_or_off
 from bot.messages import Reply, ReplyBuilder, note, say, text
 from bot.reminders.messages import reminder_reply
 from bot.storage.holds import HoldStatus
 
-_OLD_BUTTON = "That button is from an older version of me; try /help."
-_ALREADY = "Already noted."
+_OLD_BUTTON = N_("That button is from an older version of me; try /help.")
+_ALREADY = N_("Already noted.")
 
 
 async def checkins(ctx: Context) -> None:
     """`/checkins on`, `/checkins off`, or just `/checkins` to see which."""
-    word = ctx.args.strip().lower()
+    word = on_or_off(ctx.args)
     now = ctx.services.clock.now()
+    t = ctx.t
     if word not in ("on", "off"):
         async with ctx.services.db.transaction() as tx:
             row = await tx.users.get(ctx.user.platform, ctx.user.user_id)
-        state = "off" if row is not None and row.check_ins is False else "on"
+        off = row is not None and row.check_ins is False
         await ctx.answer(
             say(
-                f"Check-ins are {state}: a hold asks how tense the spot was before it and how "
-                "it is after (0\u201310), one optional tap each.",
-                "/checkins off stops them; /checkins on starts them again.",
+                t.gettext(
+                    "Check-ins are off: a hold asks how tense the spot was before it and how "
+                    "it is after (0\u201310), one optional tap each."
+                )
+                if off
+                else t.gettext(
+                    "Check-ins are on: a hold asks how tense the spot was before it and how "
+                    "it is after (0\u201310), one optional tap each."
+                ),
+                t.gettext("/checkins off stops them; /checkins on starts them again."),
             )
         )
         return
@@ -42,13 +52,19 @@ async def checkins(ctx: Context) -> None:
     if on:
         await ctx.answer(
             say(
-                "Check-ins are on: before and after a hold, and after Done on a reminder, "
-                "one optional tap: how tense is it, 0\u201310?",
-                "/progress then shows, per technique and spot, the average before \u2192 after.",
+                t.gettext(
+                    "Check-ins are on: before and after a hold, and after Done on a reminder, "
+                    "one optional tap: how tense is it, 0\u201310?"
+                ),
+                t.gettext(
+                    "/progress then shows, per technique and spot, the average before \u2192 after."
+                ),
             )
         )
     else:
-        await ctx.answer(say("Check-ins are off: no more 0\u201310 questions. /checkins on."))
+        await ctx.answer(
+            say(t.gettext("Check-ins are off: no more 0\u201310 questions. /checkins on."))
+        )
 
 
 def _known(raw: int) -> bool:
@@ -59,7 +75,7 @@ def _known(raw: int) -> bool:
 async def on_tense_hold(ctx: Context, action: TenseHold) -> None:
     """A tap on a hold's message; it only ever records the presser's own hold."""
     if not _known(action.value):
-        await ctx.replier.notice(_OLD_BUTTON)
+        await ctx.replier.notice(ctx.t.gettext(_OLD_BUTTON))
         return
     value = None if action.value == SKIP else action.value
     if action.when is When.BEFORE:
@@ -83,7 +99,7 @@ async def _before(ctx: Context, hold_id: int, value: int | None) -> None:
             row = await tx.users.ensure(ctx.user, now)
             stored = await tx.check_ins.before_hold(hold_id, row.id, value, now)
         if not stored:
-            await ctx.replier.notice(_ALREADY)
+            await ctx.replier.notice(ctx.t.gettext(_ALREADY))
             return
     holds.note_before(hold_id, value)
     await ctx.replier.notice(messages.before_noted(value))
@@ -102,7 +118,7 @@ async def _after(ctx: Context, hold_id: int, value: int | None) -> None:
             noted = await tx.check_ins.after_hold(hold_id, row.id, value, now)
         found = noted or await tx.check_ins.of_hold(hold_id)
     if value is not None and noted is None:
-        await ctx.replier.notice(_ALREADY)
+        await ctx.replier.notice(ctx.t.gettext(_ALREADY))
         return
     technique = ctx.content.technique(hold.technique_id)
     area = ctx.content.area(hold.area_id)
@@ -128,16 +144,20 @@ async def offer_after_done(ctx: Context, delivery_id: int, shown: Reply) -> Repl
         wanted = row is not None and await tx.check_ins.wanted(row)
     if not wanted:
         return shown
-    builder = ReplyBuilder().add(*shown.blocks, text(ASK_AFTER), note(CHECK_INS_OFF))
-    for row_of_taps in tension_rows(lambda v: TenseReminder(delivery_id, v)):
+    t = ctx.t
+    builder = ReplyBuilder().add(
+        *shown.blocks, text(t.gettext(ASK_AFTER)), note(t.gettext(CHECK_INS_OFF))
+    )
+    for row_of_taps in tension_rows(lambda v: TenseReminder(delivery_id, v), t.gettext("Skip")):
         builder.row(*row_of_taps)
     return builder.build()
 
 
 async def on_tense_reminder(ctx: Context, action: TenseReminder) -> None:
     """A tap after Done on one's own reminder (bot.access: only its owner)."""
+    t = ctx.t
     if not _known(action.value):
-        await ctx.replier.notice(_OLD_BUTTON)
+        await ctx.replier.notice(t.gettext(_OLD_BUTTON))
         return
     value = None if action.value == SKIP else action.value
     occurrence = await ctx.services.reminders.occurrence(action.delivery_id)
@@ -148,11 +168,13 @@ async def on_tense_reminder(ctx: Context, action: TenseReminder) -> None:
             row = await tx.users.ensure(ctx.user, now)
             stored = await tx.check_ins.after_done(action.delivery_id, row.id, kind, value, now)
         if not stored:
-            await ctx.replier.notice(_ALREADY)
+            await ctx.replier.notice(t.gettext(_ALREADY))
             return
-    added = "Done. Nice work, that counts."
+    added = t.gettext("Done. Nice work, that counts.")
     if value is not None:
-        added = f"Done. Noted: {value} of 10. /progress shows how it goes."
+        added = t.gettext("Done. Noted: %(value)d of 10. /progress shows how it goes.") % {
+            "value": value
+        }
     if occurrence is None:
         await ctx.answer_in_place(say(added))
         return

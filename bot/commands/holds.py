@@ -9,6 +9,7 @@ from bot.content.models import Area, Technique
 from bot.context import Context
 from bot.holds import messages
 from bot.holds.manager import AskFirst, Resting, TooMany
+from bot.routines.model import Routine, routine_number, technique_of
 from bot.text import shorten
 
 # "for 60 seconds", "60s", "for 2 min", "a minute" at the end of /hold's words.
@@ -37,15 +38,24 @@ async def hold(ctx: Context) -> None:
     if not query:
         await _choose(ctx, "Which hold? Pick one:")
         return
+    routines = ctx.services.routines
+    own = await routines.find(ctx.user, query, exact=True)  # their own name comes first
+    if own is not None:
+        await start_routine(ctx, own, seconds)
+        return
     chosen = _resolve(ctx, query)
     if chosen is None:
+        own = await routines.find(ctx.user, query)  # a forgiving match of their own names
+        if own is not None:
+            await start_routine(ctx, own, seconds)
+            return
         await _choose(ctx, f"I don't know a hold for \u201c{shorten(query, 40)}\u201d. Pick one:")
         return
     technique, area = chosen
     if technique.hold is None:
         await ctx.answer(messages.no_timed_hold(technique))
         return
-    await _start(ctx, technique, area, seconds)
+    await start_hold(ctx, technique, area, seconds)
 
 
 def _resolve(ctx: Context, query: str) -> tuple[Technique, Area] | None:
@@ -66,14 +76,16 @@ async def _choose(ctx: Context, lead: str) -> None:
     await ctx.answer(messages.choose_hold(holdable, lead))
 
 
-async def _start(
+async def start_hold(
     ctx: Context,
     technique: Technique,
     area: Area,
     seconds: int | None = None,
     *,
     confirmed: bool = False,
+    own: bool = False,
 ) -> None:
+    """Start a hold; `own`: a person's own routine, whose caution stands on every hold."""
     outcome = await ctx.services.holds.start(
         chat=ctx.chat,
         user=ctx.user,
@@ -82,6 +94,7 @@ async def _start(
         send=ctx.answer,
         press_seconds=seconds,
         confirmed=confirmed,
+        always_caution=own,
     )
     match outcome:
         case Resting(area=rested, rounds_done=done, gentle=gentle):
@@ -93,6 +106,19 @@ async def _start(
             await ctx.answer(messages.ask_again(technique, spot, done, when, seconds))
         case TooMany(limit=limit):
             await ctx.answer(messages.too_many_running(limit))
+
+
+async def start_routine(
+    ctx: Context, routine: Routine, seconds: int | None = None, *, confirmed: bool = False
+) -> None:
+    """A person's own routine, run by the same machinery, caps and daily limits as a shipped
+    hold, its standing caution on every frame."""
+    area = ctx.content.area(routine.area)
+    if area is None:
+        await ctx.answer(messages.say_routine_spot_gone(routine.name))
+        return
+    technique = technique_of(routine, ctx.content)
+    await start_hold(ctx, technique, area, seconds, confirmed=confirmed, own=True)
 
 
 def _chosen(ctx: Context, technique_id: str, area_id: str) -> tuple[Technique, Area] | None:
@@ -112,11 +138,21 @@ async def on_start_button(ctx: Context, action: StartHold) -> None:
     if chosen is None:
         await _choose(ctx, "That hold is no longer in my notes. Pick one:")
         return
-    await _start(ctx, *chosen)
+    await start_hold(ctx, *chosen)
 
 
 async def on_again_button(ctx: Context, action: HoldAgain) -> None:
     """'Start anyway' or 'Not now' after "You did 3 rounds ... Another round?"."""
+    number = routine_number(action.technique)
+    if number is not None:  # their own routine: looked up as the presser's, never anyone's
+        routine = await ctx.services.routines.own(ctx.user, number)
+        if routine is None:
+            await _choose(ctx, "That hold is no longer in my notes. Pick one:")
+        elif action.answer is Again.NO:
+            await ctx.answer_in_place(messages.not_now_routine(routine.name))
+        else:
+            await start_routine(ctx, routine, action.seconds or None, confirmed=True)
+        return
     chosen = _chosen(ctx, action.technique, action.area)
     if chosen is None:
         await _choose(ctx, "That hold is no longer in my notes. Pick one:")
@@ -125,7 +161,7 @@ async def on_again_button(ctx: Context, action: HoldAgain) -> None:
     if action.answer is Again.NO:
         await ctx.answer_in_place(messages.not_now(area))
         return
-    await _start(ctx, technique, area, action.seconds or None, confirmed=True)
+    await start_hold(ctx, technique, area, action.seconds or None, confirmed=True)
 
 
 async def stop(ctx: Context) -> None:

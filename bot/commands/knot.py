@@ -13,6 +13,7 @@ from bot.actions import ShowArea, ShowTechnique, button
 from bot.commands.offers import lead, reminder_button
 from bot.content.models import Area, Understanding
 from bot.context import Context
+from bot.i18n import N_
 from bot.messages import Block, Reply, ReplyBuilder, bullets, text
 from bot.presenters import (
     area_reply,
@@ -80,27 +81,37 @@ async def show_area(
         return area_reply(ctx.content, area, extra)
     offer = None
     if understood.reminder is not None and not ctx.chat.is_community:
-        offer = (lead(understood.reminder), reminder_button(understood.reminder))
+        offer = (lead(understood.reminder, ctx.t), reminder_button(understood.reminder, ctx.t))
     return area_reply(ctx.content, area, extra, first=understood.techniques, offer=offer)
 
 
 def _not_found(ctx: Context, query: str, suggestions: tuple[Area, ...]) -> Reply:
     said = shorten(query, 40)
+    t = ctx.t
     builder = ReplyBuilder()
     if suggestions:
-        names = " or ".join(a.id for a in suggestions)
-        builder.add(text(f"I don't know the spot \u201c{said}\u201d. Did you mean {names}?"))
+        ids = [a.id for a in suggestions]
+        # English keeps its plain "a or b or c"; other languages join as Babel says.
+        names = " or ".join(ids) if t.language == "en" else t.join(ids, style="or")
+        builder.add(
+            text(
+                t.gettext("I don't know the spot \u201c%(said)s\u201d. Did you mean %(names)s?")
+                % {"said": said, "names": names}
+            )
+        )
         builder.row(*(button(a.name, ShowArea(a.id)) for a in suggestions))
     else:
-        builder.add(text(f"I don't know the spot \u201c{said}\u201d."))
-    builder.add(bullets([a.id for a in ctx.content.areas], title="The spots I know:"))
+        builder.add(text(t.gettext("I don't know the spot \u201c%(said)s\u201d.") % {"said": said}))
+    builder.add(bullets([a.id for a in ctx.content.areas], title=t.gettext("The spots I know:")))
     return builder.build()
 
 
 async def on_area_button(ctx: Context, action: ShowArea) -> None:
     area = ctx.content.area(action.area)
     if area is None:  # a button from older content
-        await ctx.answer(areas_list(ctx.content, "That spot is no longer in my notes. Pick one:"))
+        await ctx.answer(
+            areas_list(ctx.content, N_("That spot is no longer in my notes. Pick one:"))
+        )
         return
     await ctx.answer(await show_area(ctx, area))
 
@@ -116,7 +127,10 @@ def _technique_reply(ctx: Context, query: str) -> Reply:
     if found.match is not None:
         return technique_reply(ctx.content, found.match)
     builder = ReplyBuilder().add(
-        text(f"I don't know the technique \u201c{shorten(query, 40)}\u201d.")
+        text(
+            ctx.t.gettext("I don't know the technique \u201c%(said)s\u201d.")
+            % {"said": shorten(query, 40)}
+        )
     )
     if found.suggestions:
         builder.row(*(button(t.title, ShowTechnique(t.id)) for t in found.suggestions))
@@ -125,7 +139,8 @@ def _technique_reply(ctx: Context, query: str) -> Reply:
 
 def techniques_list(ctx: Context) -> Reply:
     lines = [f"{t.id}: {t.title}" for t in ctx.content.techniques]
-    return ReplyBuilder().add(bullets(lines, title="Techniques (type /technique <id>):")).build()
+    title = ctx.t.gettext("Techniques (type /technique <id>):")
+    return ReplyBuilder().add(bullets(lines, title=title)).build()
 
 
 async def on_technique_button(ctx: Context, action: ShowTechnique) -> None:

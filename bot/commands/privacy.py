@@ -14,16 +14,17 @@ async def export(ctx: Context) -> None:
     async with ctx.services.db.transaction() as tx:
         user = await tx.users.get(ctx.user.platform, ctx.user.user_id)
         data = await tx.personal.export(user) if user else None
+    t = ctx.t
     if data is None:
-        await ctx.answer(say("I store nothing about you yet."))
+        await ctx.answer(say(t.gettext("I store nothing about you yet.")))
         return
     data["exported_at"] = now.isoformat()
     payload = json.dumps(data, indent=2, ensure_ascii=False).encode()
     reply = (
         ReplyBuilder()
         .add(
-            text("Everything I store about you, as a JSON file."),
-            note("/forget deletes it all."),
+            text(t.gettext("Everything I store about you, as a JSON file.")),
+            note(t.gettext("/forget deletes it all.")),
         )
         .build()
     )
@@ -38,17 +39,23 @@ async def forget(ctx: Context) -> None:
     async with ctx.services.db.transaction() as tx:
         user = await tx.users.get(ctx.user.platform, ctx.user.user_id)
         counts = await tx.personal.counts(user) if user else None
+    t = ctx.t
     if counts is None:
-        await ctx.answer(say("I store nothing about you, so there is nothing to forget."))
+        await ctx.answer(
+            say(t.gettext("I store nothing about you, so there is nothing to forget."))
+        )
         return
     builder = ReplyBuilder().add(
-        text("This deletes everything I store about you, and it cannot be undone:"),
+        text(t.gettext("This deletes everything I store about you, and it cannot be undone:")),
         bullets(
             [
-                f"{counts['reminders']} reminder(s), your time zone and quiet time",
-                f"the history of your {counts['holds']} guided hold(s)",
-                "the reminders you marked done",
-                "your thanks and reports on tips",
+                t.gettext("%(count)d reminder(s), your time zone and quiet time")
+                % {"count": counts["reminders"]},
+                t.gettext("the history of your %(count)d guided hold(s)")
+                % {"count": counts["holds"]},
+                t.gettext("your %(count)d own routine(s)") % {"count": counts.get("routines", 0)},
+                t.gettext("the reminders you marked done"),
+                t.gettext("your thanks and reports on tips"),
             ]
         ),
     )
@@ -56,23 +63,31 @@ async def forget(ctx: Context) -> None:
     if tips:
         builder.add(
             text(
-                f"You shared {tips} tip(s) in communities. "
-                "Keep them without your name, or delete them?"
+                t.gettext(
+                    "You shared %(count)d tip(s) in communities. "
+                    "Keep them without your name, or delete them?"
+                )
+                % {"count": tips}
             )
         )
         keep = Forget(ForgetChoice.KEEP_TIPS)
-        builder.row(button("Forget me, keep my tips anonymously", keep, ButtonStyle.DANGER))
+        builder.row(
+            button(t.gettext("Forget me, keep my tips anonymously"), keep, ButtonStyle.DANGER)
+        )
         delete = Forget(ForgetChoice.DELETE_TIPS)
-        builder.row(button("Forget me and delete my tips", delete, ButtonStyle.DANGER))
+        builder.row(button(t.gettext("Forget me and delete my tips"), delete, ButtonStyle.DANGER))
     else:
-        builder.row(button("Forget me", Forget(ForgetChoice.DELETE_TIPS), ButtonStyle.DANGER))
-    builder.row(button("Cancel", Forget(ForgetChoice.CANCEL)))
+        builder.row(
+            button(t.gettext("Forget me"), Forget(ForgetChoice.DELETE_TIPS), ButtonStyle.DANGER)
+        )
+    builder.row(button(t.gettext("Cancel"), Forget(ForgetChoice.CANCEL)))
     await ctx.answer(builder.build())
 
 
 async def on_forget_button(ctx: Context, action: Forget) -> None:
+    t = ctx.t
     if action.choice is ForgetChoice.CANCEL:
-        await ctx.answer_in_place(say("Nothing was deleted."))
+        await ctx.answer_in_place(say(t.gettext("Nothing was deleted.")))
         return
     holds = ctx.services.holds
     for running in holds.running_for(ctx.user):  # their history is about to go
@@ -81,11 +96,13 @@ async def on_forget_button(ctx: Context, action: Forget) -> None:
         user = await tx.users.get(ctx.user.platform, ctx.user.user_id)
         if user is not None:
             await tx.personal.forget(user, keep_tips=action.choice is ForgetChoice.KEEP_TIPS)
-    kept = (
-        " Your tips stay, credited to \u201ca former member\u201d."
+    forgotten = (
+        t.gettext(
+            "Done: I have forgotten you. Your tips stay, credited to \u201ca former member\u201d."
+        )
         if action.choice is ForgetChoice.KEEP_TIPS
-        else ""
+        else t.gettext("Done: I have forgotten you.")
     )
     await ctx.answer_in_place(
-        say(f"Done: I have forgotten you.{kept}", "If you talk to me again, I start from nothing.")
+        say(forgotten, t.gettext("If you talk to me again, I start from nothing."))
     )

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from bot.content import ContentLibrary
 from bot.context import Context
+from bot.i18n import translator
 from bot.messages import Attachment, Block, Reply, ReplyBuilder, bullets, note, text
 from bot.progress import DAYS, chart, collect, relief, relief_line, summary
 from bot.storage.holds import HoldStatus
@@ -29,16 +30,20 @@ async def progress(ctx: Context) -> None:
         if h.rounds_done > 0 or h.status == HoldStatus.COMPLETED
     ]
     found = collect(done_holds, [d.done_at for d in dones], zone, today)
+    t = ctx.t
     names = {a.id: a.name for a in ctx.content.areas}
-    line = summary(found, names, today)
+    line = summary(found, names, today, t)
     if not found.holds and not found.done:
         await ctx.answer(
             ReplyBuilder()
-            .add(text(line), note("Nothing to draw yet: try /hold upper-back, or /remind."))
+            .add(
+                text(line),
+                note(t.gettext("Nothing to draw yet: try /hold upper-back, or /remind.")),
+            )
             .build()
         )
         return
-    image = Attachment("knotbot-progress.png", chart(found, names), "image/png")
+    image = Attachment("knotbot-progress.png", chart(found, names, t), "image/png")
     await ctx.answer(Reply((text(line), *_relief(ctx.content, pairs)), attachment=image))
 
 
@@ -51,12 +56,10 @@ def _relief(content: ContentLibrary, pairs: list[CheckIn]) -> tuple[Block, ...]:
     )
     if not found:
         return ()
+    t = translator(content.language)
     lines = []
     for r in found:
         technique, area = content.technique(r.technique), content.area(r.area)
-        lines.append(
-            relief_line(
-                r, technique.title if technique else r.technique, area.name if area else r.area
-            )
-        )
-    return (bullets(lines, title="How tense, 0\u201310, before \u2192 after a hold:"),)
+        title = technique.title if technique else r.technique
+        lines.append(relief_line(r, title, area.name if area else r.area, t))
+    return (bullets(lines, title=t.gettext("How tense, 0\u201310, before \u2192 after a hold:")),)

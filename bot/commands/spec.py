@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from bot.actions import Where
 from bot.context import Context
+from bot.i18n import Translator, translator
 
 Handler = Callable[[Context], Awaitable[None]]
 
@@ -16,7 +17,8 @@ class ArgSpec:
     name: str
     description: str
     required: bool = False
-    # What autocomplete offers: "areas", "techniques", "holdables", "timezones" or "".
+    # What autocomplete offers: "areas", "techniques", "holdables", "timezones", "languages"
+    # or "".
     complete: str = ""
 
 
@@ -53,10 +55,15 @@ class CommandSpec:
     # the requests it makes; a menu is a convenience, not a permission).
     moderators: bool = False
 
-    def menu_line(self, *, moderator: bool = False) -> str:
-        """The command's line in a menu; a moderator's also names the subcommands only
-        moderators use ("...; moderators: pending, remove")."""
+    def menu_line(self, *, moderator: bool = False, t: Translator | None = None) -> str:
+        """The command's line in a menu, in `t`'s language; a moderator's also names the
+        subcommands only moderators use ("...; moderators: pending, remove")."""
+        t = t or translator("en")
+        description = t.gettext(self.description)
         theirs = [sub.name for sub in self.subcommands if sub.moderators]
         if not moderator or not theirs:
-            return self.description
-        return f"{self.description}; moderators: {', '.join(theirs)}"
+            return description
+        return t.gettext("%(description)s; moderators: %(names)s") % {
+            "description": description,
+            "names": ", ".join(theirs),
+        }

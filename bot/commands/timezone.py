@@ -25,14 +25,18 @@ async def timezone(ctx: Context) -> None:
         args = here.group(1)
         here = here if ctx.chat.is_community else None
     now = ctx.services.clock.now()
+    t = ctx.t
     if not args:
         zone, _ = await ctx.services.reminders.user_zone(ctx.user)
         await ctx.answer(
             say(
-                f"Your time zone is {zone.key} (it is {now.astimezone(zone):%H:%M} there now).",
-                "Change it with /timezone Europe/Berlin, a city (/timezone Lisbon), "
-                "an abbreviation (/timezone EST), or your local time (/timezone 14:35) "
-                "and I'll suggest zones.",
+                t.gettext("Your time zone is %(zone)s (it is %(time)s there now).")
+                % {"zone": zone.key, "time": f"{now.astimezone(zone):%H:%M}"},
+                t.gettext(
+                    "Change it with /timezone Europe/Berlin, a city (/timezone Lisbon), "
+                    "an abbreviation (/timezone EST), or your local time (/timezone 14:35) "
+                    "and I'll suggest zones."
+                ),
             )
         )
         return
@@ -46,25 +50,32 @@ async def timezone(ctx: Context) -> None:
         )
         if chosen and search.others:  # Portland, Oregon set: offer Portland, Maine too
             city = search.place.partition(",")[0]
-            builder = ReplyBuilder().add(text(f"That's {search.place}. Another {city}?"))
+            builder = ReplyBuilder().add(
+                text(
+                    t.gettext("That's %(place)s. Another %(city)s?")
+                    % {"place": search.place, "city": city}
+                )
+            )
             await ctx.answer(_choices(builder, search.others, now, here=bool(here)).build())
         return
     if not search.candidates:
         await ctx.answer(
             say(
-                f"I don't know the time zone \u201c{said}\u201d.",
-                "Try a zone like Europe/Berlin or America/New_York, a big city near you, "
-                "or your local time like /timezone 14:35.",
+                t.gettext("I don't know the time zone \u201c%(said)s\u201d.") % {"said": said},
+                t.gettext(
+                    "Try a zone like Europe/Berlin or America/New_York, a big city near you, "
+                    "or your local time like /timezone 14:35."
+                ),
             )
         )
         return
     if search.unseen_time:
         lines = (
-            f"No time zone shows {search.unseen_time} right now.",
-            "These are the nearest; is one of them yours?",
+            t.gettext("No time zone shows %(time)s right now.") % {"time": search.unseen_time},
+            t.gettext("These are the nearest; is one of them yours?"),
         )
     else:
-        lines = (f"Which one is yours? (for \u201c{said}\u201d)",)
+        lines = (t.gettext("Which one is yours? (for \u201c%(said)s\u201d)") % {"said": said},)
     builder = ReplyBuilder().add(text(*lines))
     await ctx.answer(_choices(builder, search.candidates, now, here=bool(here)).build())
 
@@ -92,22 +103,30 @@ async def on_community_zone(ctx: Context, action: SetCommunityZone) -> None:
 
 
 async def _set_zone(ctx: Context, zone: str, *, for_community: bool) -> None:
+    t = ctx.t
     if not is_zone(zone):
-        await ctx.refuse("That time zone is not known.")
+        await ctx.refuse(t.gettext("That time zone is not known."))
         return
     service = ctx.services.reminders
     local = ctx.services.clock.now().astimezone(ZoneInfo(zone))
     try:
         if for_community:
             moved = await service.set_community_timezone(ctx.chat, zone)
-            who = "this community's"
+            said = t.gettext(
+                "Set this community's time zone to %(zone)s (it is %(time)s there now)."
+            )
         else:
             moved = await service.set_timezone(ctx.user, zone)
-            who = "your"
+            said = t.gettext("Set your time zone to %(zone)s (it is %(time)s there now).")
     except ReminderRefused as exc:
-        await ctx.answer(say(str(exc)))
+        await ctx.answer(say(exc.said(t)))
         return
-    lines = [f"Set {who} time zone to {zone} (it is {local:%H:%M} there now)."]
+    lines = [said % {"zone": zone, "time": f"{local:%H:%M}"}]
     if moved:
-        lines.append(f"{moved} reminder{'s' if moved > 1 else ''} moved with it.")
+        lines.append(
+            t.ngettext(
+                "%(count)d reminder moved with it.", "%(count)d reminders moved with it.", moved
+            )
+            % {"count": moved}
+        )
     await ctx.answer_in_place(say(*lines))

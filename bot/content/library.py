@@ -19,6 +19,7 @@ from bot.content.models import (
 )
 from bot.content.plain_words import PlainWords
 from bot.content.red_flags import RedFlagIndex
+from bot.i18n.choose import ENGLISH, LANGUAGES
 
 # Longer input is cut before matching: nobody names a body part in 80 characters.
 _MAX_LOOKUP_CHARS = 80
@@ -46,6 +47,12 @@ class ContentLibrary:
     safety: Safety
     curated_tips: tuple[CuratedTip, ...]
     understanding: tuple[Understanding, ...] = ()
+    # The language of the texts; the English library also holds one per other language.
+    language: str = ENGLISH
+    # Per language, the items not yet translated there ("techniques.yaml: techniques[0]
+    # (ball-wall)"): they are shown in English.
+    untranslated: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+    _languages: dict[str, ContentLibrary] = field(init=False, repr=False, compare=False)
     _area_names: dict[str, Area] = field(init=False, repr=False, compare=False)
     _technique_names: dict[str, Technique] = field(init=False, repr=False, compare=False)
     # The red flags' patterns, parsed once here rather than for every message.
@@ -65,6 +72,28 @@ class ContentLibrary:
         object.__setattr__(self, "_technique_names", tech_names)
         object.__setattr__(self, "red_flag_index", RedFlagIndex(self.safety.red_flags))
         object.__setattr__(self, "plain_words", PlainWords(self.understanding))
+        languages: dict[str, ContentLibrary] = {self.language: self}
+        if self.language == ENGLISH:  # built once, at load: read-only afterwards
+            for language in LANGUAGES:
+                if language != ENGLISH:
+                    languages[language] = self._localized(language)
+        object.__setattr__(self, "_languages", languages)
+
+    def in_language(self, language: str) -> ContentLibrary:
+        """The same content with its texts in `language` (English where not translated)."""
+        return self._languages.get(language) or self._languages.get(ENGLISH, self)
+
+    def _localized(self, language: str) -> ContentLibrary:
+        return ContentLibrary(
+            areas=tuple(a.localized(language) for a in self.areas),
+            techniques=tuple(t.localized(language) for t in self.techniques),
+            reminder_kinds={k: v.localized(language) for k, v in self.reminder_kinds.items()},
+            safety=self.safety.localized(language),
+            curated_tips=tuple(tip.localized(language) for tip in self.curated_tips),
+            understanding=self.understanding,
+            language=language,
+            untranslated=self.untranslated,
+        )
 
     def area(self, area_id: str) -> Area | None:
         return next((a for a in self.areas if a.id == area_id), None)

@@ -20,6 +20,7 @@ from bot.content.models import (
     UnderstandingFile,
     normalize_name,
 )
+from bot.content.translations import translation_problems, untranslated
 
 # file name -> the model its top level must match
 FILES: dict[str, type[BaseModel]] = {
@@ -61,6 +62,7 @@ def load_content(folder: Path) -> ContentLibrary:
     """Load every content file in `folder`, or raise ContentError listing all problems."""
     problems: list[ContentProblem] = []
     parsed: dict[str, Any] = {}
+    not_yet: dict[str, list[str]] = {}  # per language, items shown in English
     if not folder.is_dir():
         raise ContentError(folder, [ContentProblem(str(folder), "", "is not a folder")])
     for name, model in FILES.items():
@@ -75,6 +77,13 @@ def load_content(folder: Path) -> ContentLibrary:
                 ContentProblem(name, _field_path(err["loc"], raw), _message(err))
                 for err in exc.errors()
             ]
+            continue
+        problems += [
+            ContentProblem(gap.file, gap.field, gap.message)
+            for gap in translation_problems(name, parsed[name])
+        ]
+        for language, gaps in untranslated(name, parsed[name]).items():
+            not_yet.setdefault(language, []).extend(f"{g.file}: {g.field}" for g in gaps)
     if len(parsed) == len(FILES):
         problems += _cross_checks(
             parsed["areas.yaml"], parsed["techniques.yaml"], parsed["tips.yaml"]
@@ -95,6 +104,7 @@ def load_content(folder: Path) -> ContentLibrary:
         safety=parsed["safety.yaml"],
         curated_tips=parsed["tips.yaml"].tips,
         understanding=parsed["understanding.yaml"].understanding,
+        untranslated={language: tuple(items) for language, items in not_yet.items()},
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import (
     AfterValidator,
@@ -35,7 +35,43 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Area(_Strict):
+# A translation of one item's texts: the same field names, in another language.
+Translation = dict[str, Line | tuple[Line, ...]]
+
+
+class _Translatable(_Strict):
+    """An item whose texts people read: next to the English, `translations` may carry them in
+    each other language knotbot speaks (`translations: {de: {name: ..., summary: ...}}`).
+    `bot/content/translations.py` checks that a translation has each text and nothing else."""
+
+    # The fields read by people, in the order a translator meets them.
+    TRANSLATABLE: ClassVar[tuple[str, ...]] = ()
+    translations: dict[str, Translation] = Field(default_factory=dict)
+
+    def localized(self, language: str) -> Self:
+        """This item in `language`: its translated texts, and its parts' (English where
+        there is no translation)."""
+        update: dict[str, Any] = {}
+        for name, value in self:
+            if isinstance(value, _Translatable):
+                update[name] = value.localized(language)
+            elif isinstance(value, tuple) and value and isinstance(value[0], _Translatable):
+                update[name] = tuple(item.localized(language) for item in value)
+            elif (
+                isinstance(value, dict)
+                and value
+                and isinstance(next(iter(value.values())), _Translatable)
+            ):
+                update[name] = {key: item.localized(language) for key, item in value.items()}
+        for name, text in self.translations.get(language, {}).items():
+            if name in self.TRANSLATABLE:
+                update[name] = text
+        return self.model_copy(update=update) if update else self
+
+
+class Area(_Translatable):
+    TRANSLATABLE = ("name", "summary")
+
     id: Slug
     name: Line
     summary: Line
@@ -43,7 +79,9 @@ class Area(_Strict):
     daily_round_limit: int = Field(ge=1, le=20)
 
 
-class Phase(_Strict):
+class Phase(_Translatable):
+    TRANSLATABLE: ClassVar[tuple[str, ...]] = ("label", "text")
+
     seconds: int = Field(ge=0, le=PHASE_CEILING_SECONDS)
     # The short name shown with the countdown ("Press: 12 s"); each phase has a default.
     label: str | None = Field(default=None, min_length=1, max_length=40)
@@ -51,6 +89,8 @@ class Phase(_Strict):
 
 
 class PressPhase(Phase):
+    TRANSLATABLE = ("label", "text", "cues")
+
     seconds: int = Field(ge=1, le=PHASE_CEILING_SECONDS)
     text: Line
     max_seconds: int = Field(ge=1, le=PHASE_CEILING_SECONDS)
@@ -69,7 +109,9 @@ class PressPhase(Phase):
         return self
 
 
-class HoldPlan(_Strict):
+class HoldPlan(_Translatable):
+    TRANSLATABLE = ("done",)
+
     pressure: bool
     rounds: int = Field(ge=1, le=10)
     prepare: Phase
@@ -96,7 +138,9 @@ class HoldPlan(_Strict):
         )
 
 
-class Technique(_Strict):
+class Technique(_Translatable):
+    TRANSLATABLE = ("title", "line", "summary", "equipment", "steps", "cautions")
+
     id: Slug
     title: Line
     # Other names people use for it or its equipment ("lacrosse ball", "ball on a cord").
@@ -127,12 +171,16 @@ class Technique(_Strict):
         return hold
 
 
-class ReminderKind(_Strict):
+class ReminderKind(_Translatable):
+    TRANSLATABLE = ("title", "texts")
+
     title: Line
     texts: tuple[Line, ...] = Field(min_length=2)
 
 
-class SeeAProfessional(_Strict):
+class SeeAProfessional(_Translatable):
+    TRANSLATABLE = ("intro", "signs", "urgent")
+
     intro: Line
     signs: tuple[Line, ...] = Field(min_length=1)
     urgent: Line
@@ -161,8 +209,10 @@ PhraseText = Annotated[
 ]
 
 
-class RedFlag(_Strict):
+class RedFlag(_Translatable):
     """A sign that needs a professional first; its advice leads any reply that mentions it."""
+
+    TRANSLATABLE = ("advice", "gentle")
 
     id: Slug
     urgent: bool  # the advice says to call emergency services now
@@ -173,8 +223,15 @@ class RedFlag(_Strict):
     unless: tuple[PhraseText, ...] = ()
 
 
-class Safety(_Strict):
+class Safety(_Translatable):
+    TRANSLATABLE = ("notice", "own_routine")
+
     notice: Line
+    # The standing caution on a person's own routine (/routine): it is their plan, unchecked.
+    own_routine: Line = (
+        "This is your own plan, as you typed it: knotbot has not checked it. Follow what your "
+        "physiotherapist or doctor told you, and stop if it hurts."
+    )
     see_a_professional: SeeAProfessional
     red_flags: tuple[RedFlag, ...] = Field(min_length=1)
 
@@ -201,7 +258,9 @@ class Understanding(_Strict):
     reminder: Slug | None = None  # a kind in reminders.yaml, offered as a one-tap button
 
 
-class CuratedTip(_Strict):
+class CuratedTip(_Translatable):
+    TRANSLATABLE = ("text",)
+
     area: Slug | None = None
     text: Line
 

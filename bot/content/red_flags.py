@@ -41,6 +41,9 @@ MAX_GAPS = 3
 NEGATORS = frozenset((
     "no", "not", "never", "without", "none", "nor", "neither", "dont", "doesnt", "didnt",
     "isnt", "arent", "wasnt", "werent", "havent", "hasnt", "hadnt", "wont", "aint", "nothing",
+    # German and Spanish ("keine Taubheit", "sin hormigueo"), for the patterns in those languages
+    "kein", "keine", "keinen", "keiner", "nicht", "ohne", "nie", "niemals",
+    "sin", "nunca", "ni", "tampoco", "nada",
 ))  # fmt: skip
 # Words that start a new clause: a negation before them does not reach past them.
 CLAUSE_WORDS = frozenset(["but", "although", "though", "however", "yet", "except", "apart"])

@@ -153,11 +153,14 @@ class HoldManager:
         send: SendFirst,
         press_seconds: int | None = None,
         confirmed: bool = False,
+        always_caution: bool = False,
     ) -> StartOutcome:
         """Start a hold whose first frame goes out through `send` (the event's answer).
 
         `press_seconds`: the press time asked for (never above the cap; the hold says why);
-        `confirmed`: the person already said yes to another pressure round on this spot.
+        `confirmed`: the person already said yes to another pressure round on this spot;
+        `always_caution`: its cautions show on every hold, not only the first (a person's own
+        routine: "this is your own plan" stands).
         """
         plan = technique.hold
         assert plan is not None, "only techniques with a hold plan can be held"
@@ -181,7 +184,7 @@ class HoldManager:
         async with self._db.transaction() as tx:
             row = await tx.users.ensure(user, now)
             ask_before = row.check_ins is not False
-            first_time = not await tx.holds.has_tried(row.id, technique.id)
+            first_time = always_caution or not await tx.holds.has_tried(row.id, technique.id)
             if plan.pressure:
                 # Rounds done in 24 hours, counting holds still running anywhere as done.
                 done = await tx.holds.pressure_rounds_since(

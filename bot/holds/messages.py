@@ -23,6 +23,7 @@ from bot.actions import (
 from bot.content.models import Area, Technique
 from bot.holds.outcome import StopReason
 from bot.holds.timeline import Tick, Timeline
+from bot.i18n import N_
 from bot.messages import (
     Block,
     Button,
@@ -109,13 +110,13 @@ def running_frame(
 
 
 ASK_BEFORE = "How tense was it before you started? Tap 0\u201310, if you like."
-ASK_AFTER = "How tense is it now? 0\u201310"
-CHECK_INS_OFF = "/checkins off stops these questions."
+ASK_AFTER = N_("How tense is it now? 0\u201310")
+CHECK_INS_OFF = N_("/checkins off stops these questions.")
 
 
-def tension_rows(make: Callable[[int], Action]) -> list[tuple[Button, ...]]:
+def tension_rows(make: Callable[[int], Action], skip: str = "Skip") -> list[tuple[Button, ...]]:
     """0..10 and Skip, five a row (Discord's most), each a tap that `make` turns into an action."""
-    taps = [button(str(v), make(v)) for v in range(11)] + [button("Skip", make(SKIP))]
+    taps = [button(str(v), make(v)) for v in range(11)] + [button(skip, make(SKIP))]
     return [tuple(taps[i : i + 5]) for i in range(0, len(taps), 5)]
 
 
@@ -293,6 +294,14 @@ def ask_again(
         button("Not now", HoldAgain(Again.NO, technique.id, area.id, seconds or 0)),
     )
     return builder.build()
+
+
+def not_now_routine(name: str) -> Reply:
+    return say(f"Good call: {name} can wait. /hold {name} whenever you like.")
+
+
+def say_routine_spot_gone(name: str) -> Reply:
+    return say(f"The spot of \u201c{name}\u201d is no longer in my notes; /routine edit {name}.")
 
 
 def not_now(area: Area) -> Reply:

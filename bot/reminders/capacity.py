@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.i18n import Translator, translator
 from bot.reminders.schedule import Schedule, ScheduleKind, resolve
 
 MINUTES_PER_DAY = 24 * 60
@@ -137,13 +138,28 @@ def fit(
     return replace(schedule, moves=tuple((m.asked, m.given) for m in moves)), moves
 
 
-def moves_text(moves: list[Move]) -> str:
+def moves_text(moves: list[Move], t: Translator | None = None) -> str:
     """What a confirmation says: "17:00 is busy, you'll get it at 17:03."."""
+    t = t or translator("en")
     if not moves:
         return ""
     if len(moves) == 1:
         (m,) = moves
-        return f"{m.asked:%H:%M} is busy, you'll get it at {m.given:%H:%M}."
-    pairs = ", ".join(f"{m.asked:%H:%M} at {m.given:%H:%M}" for m in moves[:SHOWN])
-    more = f" and {len(moves) - SHOWN} more" if len(moves) > SHOWN else ""
-    return f"Some of those minutes are busy, so you'll get {pairs}{more}."
+        return t.gettext("%(asked)s is busy, you'll get it at %(given)s.") % {
+            "asked": f"{m.asked:%H:%M}",
+            "given": f"{m.given:%H:%M}",
+        }
+    pairs = ", ".join(
+        t.gettext("%(asked)s at %(given)s")
+        % {"asked": f"{m.asked:%H:%M}", "given": f"{m.given:%H:%M}"}
+        for m in moves[:SHOWN]
+    )
+    more = (
+        t.gettext(" and %(count)d more") % {"count": len(moves) - SHOWN}
+        if len(moves) > SHOWN
+        else ""
+    )
+    return t.gettext("Some of those minutes are busy, so you'll get %(pairs)s%(more)s.") % {
+        "pairs": pairs,
+        "more": more,
+    }

@@ -30,6 +30,7 @@ class Occurrence:
     zone: ZoneInfo
     community_id: int | None  # stored id of the community it is posted to; None: personal
     words: str = ""  # the person's own words for it, if they gave some
+    language: str = "en"  # the language its message is written in
 
     @property
     def shared(self) -> bool:
@@ -63,4 +64,4 @@ class Composers:
         composer = self._by_kind.get(occurrence.kind)
         if composer is not None:
             return await composer(occurrence)
-        return reminder_reply(self._content, occurrence)
+        return reminder_reply(self._content.in_language(occurrence.language), occurrence)

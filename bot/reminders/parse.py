@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.i18n import N_
 from bot.links import find_link
 from bot.reminders.schedule import ALL_DAYS, WEEKDAYS, WEEKENDS, Schedule, ScheduleKind, resolve
 from bot.reminders.timewords import (
@@ -44,14 +45,20 @@ DEFAULT_EVERY = 120  # minutes, when hours are given without how often ("during 
 
 # The kinds a reminder's words are recognised as, most specific first.
 KIND_WORDS: dict[str, tuple[str, ...]] = {
-    "mouth-guard": ("mouth guard", "mouthguard", "night guard", "nightguard", "guard", "splint"),
-    "legs-up": ("legs up", "legs-up", "legsup", "leg rest", "evening rest", "lower back"),
-    "stretch-break": ("stretch break", "stretch", "break"),
-    "jaw": ("jaw", "unclench", "clench", "clenching", "teeth"),
-    "shoulders": ("shoulders", "shoulder"),
-    "breathe": ("breathe", "breath", "breathing"),
-    "relax": ("relax", "relaxing", "tension", "tense"),
-}
+    "mouth-guard": ("mouth guard", "mouthguard", "night guard", "nightguard", "guard", "splint",
+                    "aufbissschiene", "knirscherschiene", "schiene", "f\u00e9rula", "ferula",
+                    "protector bucal"),
+    "legs-up": ("legs up", "legs-up", "legsup", "leg rest", "evening rest", "lower back",
+                "beine hoch", "piernas arriba"),
+    "stretch-break": ("stretch break", "stretch", "break", "dehnpause", "dehnen",
+                      "estirar", "estiramiento", "pausa"),
+    "jaw": ("jaw", "unclench", "clench", "clenching", "teeth", "kiefer", "z\u00e4hne",
+            "mand\u00edbula", "mandibula", "dientes"),
+    "shoulders": ("shoulders", "shoulder", "schultern", "schulter", "hombros", "hombro"),
+    "breathe": ("breathe", "breath", "breathing", "atmen", "atem", "respirar", "respira"),
+    "relax": ("relax", "relaxing", "tension", "tense", "entspannen", "entspannung", "relajar",
+              "relajarse", "rel\u00e1jate"),
+}  # fmt: skip
 # Words that make a reminder one for everyone in a community chat ("/remind here ...").
 SHARED_WORDS = re.compile(r"\b(here|channel|group|community|everyone|for all)\b", re.IGNORECASE)
 _DAY = r"(?:" + "|".join(sorted(DAY_NAMES, key=len, reverse=True)) + r")s?"
@@ -60,8 +67,9 @@ _LEAD = re.compile(
     r"^(?:please\s+)?(?:(?:set\s+(?:a|up\s+a)\s+)?reminders?\s+(?:for|to|about)?\s*|remind\s+"
     r"(?:me|us|everyone)?\s*(?:to|about|of)?\s*|to\s+|me\s+to\s+)"
 )
-_DANGLING = re.compile(r"^(?:and|at|on|every|from|to|the|a|for|of|my|,|-)\s+|\s+(?:and|at|on|"
-                       r"every|from|to|the|for|of|please|,|-)$")  # fmt: skip
+_DANGLING = re.compile(r"^(?:and|at|on|every|from|to|the|a|for|of|my|,|-|und|y|el|la|los|las|"
+                       r"mein|meine|mi|mis)\s+|\s+(?:and|at|on|every|from|to|the|for|of|please|"
+                       r",|-|und|y|bitte|por favor)$")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -119,8 +127,12 @@ def _interval_minutes(text: str) -> tuple[int | None, str]:
     minutes = round(amount * 60) if m.group(2).startswith("h") else round(amount)
     if not MIN_INTERVAL_MINUTES <= minutes <= MAX_INTERVAL_MINUTES:
         raise ParseError(
-            f"Reminders can come every {MIN_INTERVAL_MINUTES} minutes at the most often and "
-            f"every {MAX_INTERVAL_MINUTES // 60} hours at the least."
+            N_(
+                "Reminders can come every %(least)d minutes at the most often and "
+                "every %(most)d hours at the least."
+            ),
+            least=MIN_INTERVAL_MINUTES,
+            most=MAX_INTERVAL_MINUTES // 60,
         )
     return minutes, m.group(0)
 
@@ -137,7 +149,7 @@ def _window(text: str) -> tuple[tuple[time, time] | None, str]:
     if end <= start < time(12) and plain_end and end.hour < 12:
         end = end.replace(hour=end.hour + 12)  # "9 to 5": five in the afternoon
     if end <= start:
-        raise ParseError("The hours must run forward within a day, like from 9:00 to 18:00.")
+        raise ParseError(N_("The hours must run forward within a day, like from 9:00 to 18:00."))
     return (start, end), m.group(0)
 
 
@@ -152,7 +164,7 @@ def _times(text: str) -> tuple[tuple[time, ...], str]:
         parts = re.split(r"\s*(?:,|\band\b|&)\s*", m.group(1))
     times = sorted({parse_time(p) for p in parts if p.strip()})
     if len(times) > MAX_TIMES:
-        raise ParseError(f"Up to {MAX_TIMES} times a day, please.")
+        raise ParseError(N_("Up to %(most)d times a day, please."), most=MAX_TIMES)
     return tuple(times), m.group(0)
 
 
@@ -164,7 +176,8 @@ def _one_off(text: str, now: datetime, zone: ZoneInfo) -> tuple[datetime | None,
         delta = duration(m.group(1), m.group(2))
         if delta is None or not timedelta(minutes=1) <= delta <= timedelta(days=MAX_ONE_OFF_DAYS):
             raise ParseError(
-                f"A one-off reminder can be from 1 minute to {MAX_ONE_OFF_DAYS} days away."
+                N_("A one-off reminder can be from 1 minute to %(days)d days away."),
+                days=MAX_ONE_OFF_DAYS,
             )
         return now + delta, [m.group(0)]
     day_word = re.search(r"\b(today|tomorrow|once)\b", text)
@@ -172,7 +185,7 @@ def _one_off(text: str, now: datetime, zone: ZoneInfo) -> tuple[datetime | None,
         return None, []
     times, said = _times(text)
     if len(times) != 1:
-        raise ParseError("Tell me one time for a one-off reminder, like tomorrow at 9:00.")
+        raise ParseError(N_("Tell me one time for a one-off reminder, like tomorrow at 9:00."))
     local_today = now.astimezone(zone).date()
     day: date = local_today + timedelta(days=1 if day_word.group(1) == "tomorrow" else 0)
     moment = resolve(day, times[0], zone)
@@ -180,7 +193,7 @@ def _one_off(text: str, now: datetime, zone: ZoneInfo) -> tuple[datetime | None,
         if day_word.group(1) == "once":
             moment = resolve(day + timedelta(days=1), times[0], zone)
         else:
-            raise ParseError("That time has already passed today; try tomorrow at ...")
+            raise ParseError(N_("That time has already passed today; try tomorrow at ..."))
     return moment, [day_word.group(0), said]
 
 
@@ -211,7 +224,7 @@ def checked_words(words: str) -> str:
     ping anyone (an invisible space after each @), no longer than MAX_WORDS."""
     words = clean(words)
     if find_link(words) is not None:
-        raise ParseError("A reminder can't hold a web address; say it in your own words.")
+        raise ParseError(N_("A reminder can't hold a web address; say it in your own words."))
     return defused(shorten(words, MAX_WORDS))
 
 
@@ -258,8 +271,8 @@ def parse_request(
     named = kind_of(words)
     if schedule is None and not needs_bedtime and not change:
         if days:
-            raise ParseError("I caught the days but not the time.")
-        raise ParseError("I didn't catch when.")
+            raise ParseError(N_("I caught the days but not the time."))
+        raise ParseError(N_("I didn't catch when."))
     if schedule is not None and "ends" in parts:
         schedule = _with_ending(schedule, ends, now, zone)
     return ReminderRequest(

@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.i18n import choose
 from bot.messages import ChatKind
 from bot.reminders.kinds import Occurrence
 from bot.reminders.schedule import Schedule, latest_at_or_before, next_after
@@ -59,6 +60,8 @@ class Job:
     delivery_id: int | None = None
     text_index: int = -1
     rate_limited: int = 0  # 429s met so far
+    # The language of its message: its person's (a shared one: whoever set it up).
+    language: str = "en"
     result: Result | None = None
     sent_at: datetime | None = None
     error: str = ""
@@ -140,6 +143,7 @@ def plan(row: Any, now: datetime, *, grace: timedelta, catch_up_after: timedelta
         last_text_index=row.last_text_index,
         deliver=deliver,
         key=occurrence_key(row.id, occurrence),
+        language=choose(row.language, row.locale),
     )
 
 
@@ -198,6 +202,7 @@ def occurrence_of(job: Job) -> Occurrence:
         zone=job.zone,
         community_id=job.community_id,
         words=job.words,
+        language=job.language,
     )
 
 

@@ -18,6 +18,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
+from bot.i18n import N_, Explained
 from bot.messages import ChatKind
 from bot.outbox import PlatformLimits
 from bot.reminders import capacity
@@ -28,8 +29,8 @@ from bot.storage.reminders import ReminderStatus
 from bot.storage.schema import Reminder
 
 
-class ReminderRefused(Exception):
-    """A friendly reason why an operation cannot be done; the message is shown as is."""
+class ReminderRefused(Explained):
+    """A friendly reason why an operation cannot be done; shown in the person's language."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class Booking:
     words: str = ""
     snooze_of: int | None = None
     last_text_index: int = -1
+    routine_id: int | None = None  # a person's own routine its message offers to start
 
     @property
     def shared(self) -> bool:
@@ -103,11 +105,12 @@ class Scheduler:
             attempts=0,
             last_text_index=booking.last_text_index,
             snooze_of=booking.snooze_of,
+            routine_id=booking.routine_id,
             created_at=now,
         )
         self.reschedule(row, max(now, after or now))
         if row.status != ReminderStatus.ACTIVE:
-            raise ReminderRefused("That reminder would never come; try another time.")
+            raise ReminderRefused(N_("That reminder would never come; try another time."))
         await tx.reminders.add(row)
         await self._occupy(tx, row)
         self._wake_after(tx, row.platform)
@@ -175,14 +178,18 @@ class Scheduler:
             limit = self.limits.per_community
             if await tx.reminders.count_for_community(community_id) >= limit:
                 raise ReminderRefused(
-                    f"This community has {limit} shared reminders already; "
-                    "a moderator can delete one in /reminders first."
+                    N_(
+                        "This community has %(limit)d shared reminders already; "
+                        "a moderator can delete one in /reminders first."
+                    ),
+                    limit=limit,
                 )
         elif user_id is not None:
             limit = self.limits.per_person
             if await tx.reminders.count_for_user(user_id) >= limit:
                 raise ReminderRefused(
-                    f"You have {limit} reminders already; delete one in /reminders first."
+                    N_("You have %(limit)d reminders already; delete one in /reminders first."),
+                    limit=limit,
                 )
 
     async def _occupy(self, tx: Tx, row: Reminder) -> None:

@@ -13,6 +13,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
+from bot.i18n import N_
 from bot.messages import ChatKind, ChatRef, UserRef
 from bot.reminders.capacity import Move
 from bot.reminders.kinds import TIP_OF_THE_DAY, Occurrence
@@ -91,6 +92,7 @@ def like(row: Reminder, schedule: Schedule) -> Booking:
         user_id=row.user_id,
         community_id=row.community_id,
         words=row.words or "",
+        routine_id=row.routine_id,
     )
 
 
@@ -139,7 +141,9 @@ class ReminderService:
         async with self._db.transaction() as tx:
             community = await tx.communities.ensure(chat, now)
             if community is None:
-                raise ReminderRefused("Community time zones are set in a group or server channel.")
+                raise ReminderRefused(
+                    N_("Community time zones are set in a group or server channel.")
+                )
             community.timezone = zone
             rows = await tx.reminders.for_community(community.id)
             for row in rows:
@@ -150,14 +154,21 @@ class ReminderService:
     # -- creating --------------------------------------------------------------------------
 
     async def create(
-        self, ref: UserRef, chat: ChatRef, request: ReminderRequest, *, again: bool = False
+        self,
+        ref: UserRef,
+        chat: ChatRef,
+        request: ReminderRequest,
+        *,
+        again: bool = False,
+        routine_id: int | None = None,
     ) -> ReminderView:
         """A personal reminder (it comes in a private chat), or with `request.shared` in a
         community chat, one for everyone there (`bot.access` has checked the moderator).
-        Raises Duplicate if the same one exists, unless `again` (the person said add it)."""
+        Raises Duplicate if the same one exists, unless `again` (the person said add it).
+        `routine_id`: their own routine its message offers to start."""
         now = self._clock.now()
         if request.schedule is None:
-            raise ReminderRefused("I didn't catch when.")
+            raise ReminderRefused(N_("I didn't catch when."))
         shared = request.shared and chat.kind is ChatKind.COMMUNITY
         async with self._db.transaction() as tx:
             user = await tx.users.ensure(ref, now)
@@ -189,6 +200,7 @@ class ReminderService:
                 user_id=user.id,
                 community_id=community.id if community else None,
                 words=request.words,
+                routine_id=None if community else routine_id,
             )
             row = await self._scheduler.book(tx, booking, after=after)
             return view(row, moves)
@@ -271,9 +283,9 @@ class ReminderService:
         async with self._db.transaction() as tx:
             row = await tx.reminders.get(reminder_id)
             if row is None or row.status != ReminderStatus.DELETED:
-                raise ReminderRefused("That reminder is not deleted.")
+                raise ReminderRefused(N_("That reminder is not deleted."))
             if row.deleted_at is None or now - row.deleted_at > UNDO:
-                raise ReminderRefused("Too late to undo; set it up again with /remind.")
+                raise ReminderRefused(N_("Too late to undo; set it up again with /remind."))
             was, row.deleted_at, row.deleted_from = row.deleted_from, None, None
             row.status = ReminderStatus.PAUSED
             if was == ReminderStatus.ACTIVE:  # counts toward the limits again
@@ -288,7 +300,7 @@ class ReminderService:
             row = await self._existing(tx, reminder_id)
             if row.kind == TIP_OF_THE_DAY:
                 raise ReminderRefused(
-                    "That is the tip of the day; moderators change it with /tip daily."
+                    N_("That is the tip of the day; moderators change it with /tip daily.")
                 )
             kind = request.kind if request.kind_named else None
             words = request.words or None
@@ -307,7 +319,7 @@ class ReminderService:
     async def _existing(self, tx: Tx, reminder_id: int) -> Reminder:
         row = await tx.reminders.get(reminder_id)
         if row is None or row.status == ReminderStatus.DELETED:
-            raise ReminderRefused("That reminder no longer exists.")
+            raise ReminderRefused(N_("That reminder no longer exists."))
         return row
 
     # -- from a reminder message -----------------------------------------------------------
@@ -336,7 +348,7 @@ class ReminderService:
         async with self._db.transaction() as tx:
             found = await tx.reminders.delivery_by_id(delivery_id)
             if found is None:
-                raise ReminderRefused("That reminder is too old to mark.")
+                raise ReminderRefused(N_("That reminder is too old to mark."))
             user = await tx.users.ensure(ref, now)
             return await tx.reminders.mark_done(found.id, user.id, now)
 
@@ -347,12 +359,12 @@ class ReminderService:
             found = await tx.reminders.delivery_by_id(delivery_id)
             row = await tx.reminders.get(found.reminder_id) if found and found.reminder_id else None
             if found is None or row is None:
-                raise ReminderRefused("That reminder no longer exists.")
+                raise ReminderRefused(N_("That reminder no longer exists."))
             series = row.snooze_of or row.id
             pending = await tx.reminders.snoozed_copies(series)
             if pending and pending[0].occurrence_at is not None:
                 local = pending[0].occurrence_at.astimezone(ZoneInfo(row.timezone))
-                raise ReminderRefused(f"Already snoozed until {local:%H:%M}.")
+                raise ReminderRefused(N_("Already snoozed until %(time)s."), time=f"{local:%H:%M}")
             at = now + SNOOZE
             booking = like(row, Schedule(ScheduleKind.ONCE, at=at))
             booking = replace(booking, snooze_of=series, last_text_index=found.text_index)

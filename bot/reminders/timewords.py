@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.i18n import N_, Explained
 from bot.reminders.schedule import resolve
+from bot.reminders.wordings import plain_english
 
 
-class ParseError(ValueError):
+class ParseError(Explained, ValueError):
     """What was not understood, said kindly; the message is shown to the user."""
 
 
@@ -59,14 +61,18 @@ def parse_time(text: str) -> time:
         return time(0, 0)
     match = re.fullmatch(r"([0-9]{1,2})(?:[:.h]([0-9]{2}))?\s*(am|pm)?", text.replace(" ", ""))
     if not match:
-        raise ParseError(f"I can't read the time \u201c{text}\u201d; try 9:00 or 21:30.")
+        raise ParseError(
+            N_("I can't read the time \u201c%(said)s\u201d; try 9:00 or 21:30."), said=text
+        )
     hour, minute = int(match.group(1)), int(match.group(2) or 0)
     if match.group(3):
         if not 1 <= hour <= 12:
-            raise ParseError(f"\u201c{text}\u201d is not a time; try 9am or 21:30.")
+            raise ParseError(N_("\u201c%(said)s\u201d is not a time; try 9am or 21:30."), said=text)
         hour = hour % 12 + (12 if match.group(3) == "pm" else 0)
     if hour > 23 or minute > 59:
-        raise ParseError(f"\u201c{text}\u201d is not a time of day; try 9:00 or 21:30.")
+        raise ParseError(
+            N_("\u201c%(said)s\u201d is not a time of day; try 9:00 or 21:30."), said=text
+        )
     return time(hour, minute)
 
 
@@ -121,7 +127,9 @@ BEDTIME = re.compile(r"\b(?:at|before|by)?\s*(?:bed\s*time|bed|going to bed|nigh
 
 
 def rewrite(said: str, bedtime: time | None) -> tuple[str, bool]:
-    """`said` in the grammar's plain forms; True if it needs a bedtime that is not known."""
+    """`said` in the grammar's plain forms; True if it needs a bedtime that is not known.
+    German and Spanish time words are said the English way first (`bot.reminders.wordings`)."""
+    said = plain_english(said)
     for pattern, replacement in REWRITES:
         said = re.sub(pattern, replacement, said)  # type: ignore[call-overload]
     needs_bedtime = False
@@ -163,7 +171,7 @@ def ending(said: str, now: datetime, zone: ZoneInfo) -> tuple[str, Ending]:
     if match:
         count = int(match.group(1))
         if not 1 <= count <= 1000:
-            raise ParseError("Tell me how many times from 1 to 1000, like 10 times.")
+            raise ParseError(N_("Tell me how many times from 1 to 1000, like 10 times."))
         return _cut(said, match), Ending(count=count, said=match.group(0))
     match = re.search(
         rf"\buntil\s+(?:the\s+)?([0-9]{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})\b", said
@@ -192,15 +200,17 @@ def _date_ahead(today: date, month: int, day: int) -> date:
         try:
             found = date(year, month, day)
         except ValueError:
-            raise ParseError(f"There is no {day}/{month}; which day do you mean?") from None
+            raise ParseError(
+                N_("There is no %(day)d/%(month)d; which day do you mean?"), day=day, month=month
+            ) from None
         if found >= today:
             return found
-    raise ParseError("That day has passed.")
+    raise ParseError(N_("That day has passed."))
 
 
 def _check_days(days: int) -> None:
     if days < 1 or days > MAX_REPEAT_DAYS:
-        raise ParseError("A repeat can end from tomorrow to a year from now.")
+        raise ParseError(N_("A repeat can end from tomorrow to a year from now."))
 
 
 def _cut(said: str, match: re.Match[str]) -> str:

@@ -69,6 +69,9 @@ CLAIMED = (
     _R.c.snooze_of,
     # Until when its person asked for quiet (/quiet), read along with the claim.
     select(_U.c.quiet_until).where(_U.c.id == _R.c.user_id).scalar_subquery().label("quiet_until"),
+    # The language its person speaks (/language, else their platform's): its message's.
+    select(_U.c.language).where(_U.c.id == _R.c.user_id).scalar_subquery().label("language"),
+    select(_U.c.locale).where(_U.c.id == _R.c.user_id).scalar_subquery().label("locale"),
 )
 # Constants written into the statements, not sent with every row of a batch.
 _ACTIVE = literal_column(f"'{ReminderStatus.ACTIVE.value}'")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.schema import Community, Reminder, ReminderDelivery, Tip, User
+from bot.storage.schema import Community, Reminder, ReminderDelivery, Routine, Tip, User
 
 
 @dataclass(frozen=True)
@@ -60,3 +60,14 @@ class Ownership:
             )
         ).first()
         return Belonging(*row) if row else None
+
+    async def routine(self, routine_id: int) -> Belonging | None:
+        """A routine is its person's alone, never a community's (a shared copy is a tip)."""
+        row = (
+            await self._s.execute(
+                select(User.platform, User.platform_user_id)
+                .join(Routine, Routine.user_id == User.id)
+                .where(Routine.id == routine_id)
+            )
+        ).first()
+        return Belonging(row[0], row[1], None) if row else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
@@ -13,6 +14,8 @@ from bot.storage.schema import (
     Reminder,
     ReminderDelivery,
     ReminderDone,
+    Routine,
+    RoutineDraft,
     Tip,
     TipVote,
     User,
@@ -84,10 +87,14 @@ class Personal:
         votes = (
             await s.scalars(select(TipVote).where(TipVote.user_id == user.id).order_by(TipVote.id))
         ).all()
+        routines = (
+            await s.scalars(select(Routine).where(Routine.user_id == user.id).order_by(Routine.id))
+        ).all()
+        draft = await s.scalar(select(RoutineDraft).where(RoutineDraft.user_id == user.id))
         return {
             "user": _row(
                 user, "platform", "platform_user_id", "display_name", "timezone", "locale",
-                "created_at", "quiet_until", "bedtime", "check_ins",
+                "created_at", "quiet_until", "bedtime", "check_ins", "language",
             ),
             "reminders": [
                 _row(r, "id", "kind", "words", "schedule", "timezone", "status", "next_due_at",
@@ -113,6 +120,15 @@ class Personal:
                 for t, thanks in tips
             ],
             "tip_votes": [_row(v, "tip_id", "kind", "created_at") for v in votes],
+            "routines": [
+                {**_row(r, "id", "name", "area_id", "press_seconds", "rounds", "rest_seconds",
+                        "pressure", "created_at", "updated_at"), "steps": json.loads(r.steps)}
+                for r in routines
+            ],
+            "routine_draft": (
+                {**_row(draft, "step", "routine_id", "updated_at"), "said": json.loads(draft.data)}
+                if draft else None
+            ),
         }  # fmt: skip
 
     async def forget(self, user: User, *, keep_tips: bool) -> None:
@@ -142,6 +158,8 @@ class Personal:
             (TipVote, TipVote.user_id),
             (HoldSession, HoldSession.user_id),
             (Reminder, Reminder.user_id),
+            (RoutineDraft, RoutineDraft.user_id),
+            (Routine, Routine.user_id),
         ):
             await s.execute(delete(table).where(column == user.id))
         await s.execute(update(Tip).where(Tip.author_id == user.id).values(author_id=None))
@@ -160,4 +178,5 @@ class Personal:
             "reminders": await count(Reminder, Reminder.user_id),
             "holds": await count(HoldSession, HoldSession.user_id),
             "tips": await count(Tip, Tip.author_id),
+            "routines": await count(Routine, Routine.user_id),
         }

@@ -12,6 +12,7 @@ from bot.storage.holds import Holds
 from bot.storage.ownership import Ownership
 from bot.storage.personal import Personal
 from bot.storage.reminders import Reminders
+from bot.storage.routines import Routines
 from bot.storage.tips import Tips
 from bot.storage.users import Communities, Users
 
@@ -29,6 +30,7 @@ class Tx:
         self.ownership = Ownership(session)
         self.claims = Claims(session)
         self.check_ins = CheckIns(session)
+        self.routines = Routines(session)
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Run `callback` once this transaction has committed (never if it rolls back)."""

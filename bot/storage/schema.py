@@ -79,6 +79,8 @@ class User(Base):
     # /checkins: None until they choose (holds ask, reminders' Done asks once they have
     # answered one), True on, False off.
     check_ins: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    # /language: the language they chose ("de"); None follows their platform's locale.
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)
 
 
 class Community(Base):
@@ -172,6 +174,10 @@ class Reminder(Base):
     # Deleted a moment ago (Undo still possible), and the status it had then.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     deleted_from: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    # The person's own routine it offers to start (kind "routine"); gone with the routine.
+    routine_id: Mapped[int | None] = mapped_column(
+        ForeignKey("routines.id", ondelete="SET NULL"), nullable=True
+    )
 
 
 class ReminderMinute(Base):
@@ -259,6 +265,9 @@ class Tip(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     featured_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # A shared routine: a copy of it as it was shared (JSON), so others can copy it while the
+    # author's own stays private and theirs to change.
+    routine: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class TipVote(Base):
@@ -306,3 +315,39 @@ class CheckIn(Base):
     tension_after: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     after_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class Routine(Base):
+    """A person's own routine (a physiotherapist's sheet): run as a guided hold, privately."""
+
+    __tablename__ = "routines"
+    __table_args__ = (UniqueConstraint("user_id", "name_key"), NEVER_REUSE_IDS)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(60))
+    name_key: Mapped[str] = mapped_column(String(60))  # the name folded, for finding it again
+    area_id: Mapped[str] = mapped_column(String(32))
+    steps: Mapped[str] = mapped_column(Text)  # JSON list of the steps in their words
+    press_seconds: Mapped[int] = mapped_column(Integer)
+    rounds: Mapped[int] = mapped_column(Integer)
+    rest_seconds: Mapped[int] = mapped_column(Integer)
+    pressure: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class RoutineDraft(Base):
+    """`/routine new` step by step: what was said so far, kept here so a restart loses nothing."""
+
+    __tablename__ = "routine_drafts"
+    __table_args__ = (UniqueConstraint("user_id"), NEVER_REUSE_IDS)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    step: Mapped[str] = mapped_column(String(16))  # what is asked next: name, spot, steps, timing
+    data: Mapped[str] = mapped_column(Text)  # JSON of what was said so far
+    routine_id: Mapped[int | None] = mapped_column(
+        ForeignKey("routines.id", ondelete="CASCADE"), nullable=True
+    )  # the routine being edited, if any
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -54,6 +54,18 @@ class Users:
     async def set_timezone(self, user: User, zone: str) -> None:
         user.timezone = zone
 
+    async def language_of(self, platform: str, platform_user_id: str) -> str | None:
+        """The language this person chose with /language, if they chose one (one read; no
+        row is created for someone who only asks)."""
+        return await self._s.scalar(
+            select(User.language).where(
+                User.platform == platform, User.platform_user_id == platform_user_id
+            )
+        )
+
+    async def set_language(self, user: User, language: str | None) -> None:
+        user.language = language
+
 
 class Communities:
     def __init__(self, session: AsyncSession) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bot.actions import AnotherTip, DecideTip, Decision, VoteKind, VoteTip, button
+from bot.actions import AnotherTip, CopyRoutine, DecideTip, Decision, VoteKind, VoteTip, button
 from bot.content import ContentLibrary
 from bot.messages import Block, ButtonStyle, Reply, ReplyBuilder, heading, note, quote, text
 from bot.storage.tips import TipStatus
@@ -37,6 +37,7 @@ def tips_reply(
             builder.row(
                 button(f"Thanks #{tip.id}", VoteTip(VoteKind.THANKS, tip.id), ButtonStyle.PRIMARY),
                 button(f"Report #{tip.id}", VoteTip(VoteKind.REPORT, tip.id)),
+                *([button("Copy to my routines", CopyRoutine(tip.id))] if tip.routine else []),
             )
     builder.add(note(NOT_ADVICE))
     return builder.build(private=False)

@@ -48,6 +48,7 @@ class TipView:
     thanks: int = 0
     reports: int = 0
     curated: bool = False
+    routine: bool = False  # a shared routine: others can copy it
 
 
 def view(found: Counted) -> TipView:
@@ -61,6 +62,7 @@ def view(found: Counted) -> TipView:
         thanks=found.thanks,
         reports=found.reports,
         curated=tip.curated,
+        routine=tip.routine is not None,
     )
 
 
@@ -117,7 +119,11 @@ class TipService:
                 )
         return community
 
-    async def share(self, ref: UserRef, chat: ChatRef, raw: str, area: str | None) -> Shared:
+    async def share(
+        self, ref: UserRef, chat: ChatRef, raw: str, area: str | None, *, routine: str | None = None
+    ) -> Shared:
+        """Share a tip; `routine`: a copy of a routine (JSON) that others may copy once the tip
+        is approved. Every rule of tips applies to it alike, moderation first."""
         text = checked_text(raw)
         now = self._clock.now()
         async with self._db.transaction() as tx:
@@ -145,6 +151,7 @@ class TipService:
                     curated=False,
                     created_at=now,
                     decided_at=None if moderated else now,
+                    routine=routine,
                 )
             )
             if tip is None:  # the same text arrived a moment ago
@@ -220,6 +227,15 @@ class TipService:
             community = await self._community(tx, chat)
             user = await tx.users.ensure(ref, now)
             return [view(t) for t in await tx.tips.by_author(community.id, user.id)]
+
+    async def shared_routine(self, tip_id: int) -> str | None:
+        """The routine an approved tip shares (JSON), or None: a tip that waits, was taken
+        down or shares no routine cannot be copied (`bot.access` checked the community)."""
+        async with self._db.transaction() as tx:
+            tip = await self._tip(tx, tip_id)
+            if tip.status != TipStatus.APPROVED:
+                return None
+            return tip.routine
 
     async def delete_own(self, tip_id: int) -> None:
         """Its author takes a tip down for good (`bot.access` has checked it is theirs)."""

@@ -134,11 +134,13 @@ async def slash(
     user_id: int = USER_ID,
     guild: bool = True,
     subcommand: str | None = None,
+    locale: str = "en-US",
 ) -> StoredMessage:
-    """A slash command (in the server's channel, or in a DM); the answer its user sees."""
+    """A slash command (in the server's channel, or in a DM) from a client in `locale`; the
+    answer its user sees."""
     where = IN_GUILD if guild else {}
     inj = await api.inject_slash_command(
-        name, options or {}, user_id=user_id, subcommand=subcommand, **where
+        name, options or {}, user_id=user_id, subcommand=subcommand, locale=locale, **where
     )
     callback = await api.wait_for_callback(inj)
     assert callback.status == 200, callback.response

@@ -17,6 +17,7 @@ from adapters.telegram.app import ALLOWED_UPDATES, TelegramApp, WebhookConfig
 from adapters.telegram.app import run as run_telegram
 from adapters.telegram.ordering import ChatOrderedUpdates
 from bot.core import Knotbot
+from bot.i18n import LANGUAGES, translator
 from bot.messages import Incoming, Reply, text
 from bot.outbox import RecipientGone, Replier
 from tests.conftest import make_settings
@@ -56,9 +57,13 @@ async def test_command_menus_come_from_the_cores_command_table(
     async with running(tg, core):
         pass
     calls = tg.calls_to("setMyCommands")
-    assert len(calls) == 4 and not any(c.failed for c in calls)  # one per scope (menus tests)
-    lines = {c.name: {c.menu_line(), c.menu_line(moderator=True)} for c in core.commands}
+    # One per scope (menus tests) and language: English for everyone, then de and es.
+    assert len(calls) == 4 * len(LANGUAGES) and not any(c.failed for c in calls)
     for call in calls:
+        t = translator(call.params.get("language_code") or "en")
+        lines = {
+            c.name: {c.menu_line(t=t), c.menu_line(moderator=True, t=t)} for c in core.commands
+        }
         for entry in call.params["commands"]:
             assert entry["description"] in lines[entry["command"]]
     polls = tg.calls_to("getUpdates")

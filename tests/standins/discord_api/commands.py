@@ -4,6 +4,7 @@ user invoke one (synced, available in this context, not hidden by default permis
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -93,6 +94,7 @@ class CommandsMixin(GuildsMixin):
         previous = {(c["name"], c.get("type", 1)): c["id"] for c in self.commands.get(scope, [])}
         echoed = []
         for command in req.json:
+            _check_localizations(command)
             kind = command.get("type", 1)
             item = {
                 "id": previous.get((command["name"], kind)) or str(self._snowflake()),
@@ -113,3 +115,58 @@ class CommandsMixin(GuildsMixin):
             echoed.append(item)
         self.commands[scope] = echoed
         return 200, echoed
+
+
+# The locales Discord accepts in name_localizations and description_localizations.
+LOCALES = frozenset(
+    [
+        "id",
+        "da",
+        "de",
+        "en-GB",
+        "en-US",
+        "es-ES",
+        "es-419",
+        "fr",
+        "hr",
+        "it",
+        "lt",
+        "hu",
+        "nl",
+        "no",
+        "pl",
+        "pt-BR",
+        "ro",
+        "fi",
+        "sv-SE",
+        "vi",
+        "tr",
+        "cs",
+        "el",
+        "bg",
+        "ru",
+        "uk",
+        "hi",
+        "th",
+        "zh-CN",
+        "ja",
+        "zh-TW",
+        "ko",
+    ]
+)
+_LOCAL_NAME = re.compile(r"^[-_\w]{1,32}$")
+
+
+def _check_localizations(command: Mapping[str, Any]) -> None:
+    """What Discord checks of localized names and descriptions (a bad one is a 400 for the
+    whole sync): known locales, names as a command name must be, descriptions 1-100 chars."""
+    names = command.get("name_localizations") or {}
+    descriptions = command.get("description_localizations") or {}
+    for locale, name in names.items():
+        if locale not in LOCALES or not _LOCAL_NAME.match(name) or name != name.lower():
+            raise HttpError(400, 50035, f"name_localizations.{locale}: invalid {name!r}")
+    for locale, text in descriptions.items():
+        if locale not in LOCALES or not 1 <= len(text) <= 100:
+            raise HttpError(400, 50035, f"description_localizations.{locale}: invalid")
+    for option in command.get("options") or ():
+        _check_localizations(option)
