@@ -27,6 +27,7 @@ from bot.actions import (
     VoteTip,
     Where,
 )
+from bot.i18n import N_
 from bot.messages import ChatRef
 
 if TYPE_CHECKING:
@@ -57,37 +58,41 @@ _NOUN = {
     Target.TIP: "tip",
     Target.ROUTINE: "routine",
 }
+_EVERYONES = N_("Only moderators can change reminders for everyone.")
 _SAID: dict[tuple[Target, Reason], str] = {
-    (Target.HOLD, Reason.GONE): "This hold has already ended.",
-    (Target.HOLD, Reason.NOT_YOURS): "This is someone else's hold; start your own with /hold.",
-    (Target.REMINDER, Reason.NOT_YOURS): "That is someone else's reminder.",
-    (Target.DELIVERY, Reason.NOT_YOURS): "That is someone else's reminder.",
-    (Target.REMINDER, Reason.NOT_MODERATOR): "Only moderators can change reminders for everyone.",
-    (Target.DELIVERY, Reason.NOT_MODERATOR): "Only moderators can change reminders for everyone.",
-    (Target.TIP, Reason.ELSEWHERE): "That tip is not in this community.",
-    (Target.TIP, Reason.GONE): "That tip is not in this community.",
-    (Target.ROUTINE, Reason.NOT_YOURS): "That is someone else's routine; /routine new makes yours.",
+    (Target.HOLD, Reason.GONE): N_("This hold has already ended."),
+    (Target.HOLD, Reason.NOT_YOURS): N_("This is someone else's hold; start your own with /hold."),
+    (Target.REMINDER, Reason.NOT_YOURS): N_("That is someone else's reminder."),
+    (Target.DELIVERY, Reason.NOT_YOURS): N_("That is someone else's reminder."),
+    (Target.REMINDER, Reason.NOT_MODERATOR): _EVERYONES,
+    (Target.DELIVERY, Reason.NOT_MODERATOR): _EVERYONES,
+    (Target.TIP, Reason.ELSEWHERE): N_("That tip is not in this community."),
+    (Target.TIP, Reason.GONE): N_("That tip is not in this community."),
+    (Target.ROUTINE, Reason.NOT_YOURS): N_(
+        "That is someone else's routine; /routine new makes yours."
+    ),
 }
 # Requests whose refusal says what the request would have done.
 _SAID_FOR: dict[tuple[type[Request], Reason], str] = {
-    (DecideTip, Reason.NOT_MODERATOR): "Only moderators can approve, reject or remove tips.",
-    (DeleteTip, Reason.NOT_YOURS): "You can only delete your own tips.",
-    (VoteTip, Reason.WRONG_PLACE): "That tip is not in this community.",
-    (ShareReminder, Reason.NOT_MODERATOR): (
+    (DecideTip, Reason.NOT_MODERATOR): N_("Only moderators can approve, reject or remove tips."),
+    (DeleteTip, Reason.NOT_YOURS): N_("You can only delete your own tips."),
+    (VoteTip, Reason.WRONG_PLACE): N_("That tip is not in this community."),
+    (ShareReminder, Reason.NOT_MODERATOR): N_(
         "Only moderators can set reminders for everyone here. "
         "I can remind you personally: /remind every 2 hours from 9 to 18."
     ),
-    (SetCommunityZone, Reason.NOT_MODERATOR): (
+    (SetCommunityZone, Reason.NOT_MODERATOR): N_(
         "Only moderators can set the time zone for everyone here."
     ),
-    (ReviewTips, Reason.NOT_MODERATOR): "Only moderators can see tips waiting for review.",
-    (SetModeration, Reason.NOT_MODERATOR): "Only moderators can change how tips are moderated.",
-    (SetTipOfTheDay, Reason.NOT_MODERATOR): "Only moderators can set up the tip of the day.",
+    (ReviewTips, Reason.NOT_MODERATOR): N_("Only moderators can see tips waiting for review."),
+    (SetModeration, Reason.NOT_MODERATOR): N_("Only moderators can change how tips are moderated."),
+    (SetTipOfTheDay, Reason.NOT_MODERATOR): N_("Only moderators can set up the tip of the day."),
 }
 
 
 def refusal(request: Request | type[Request], reason: Reason) -> str:
-    """What the person is told; never more than that they may not (no one else's details)."""
+    """What the person is told; never more than that they may not (no one else's details).
+    In English: `Context.refuse` says it in the person's language."""
     kind = request if isinstance(request, type) else type(request)
     said = _SAID_FOR.get((kind, reason)) or _SAID.get((request.target, reason))
     if said:
@@ -102,10 +107,10 @@ def refusal(request: Request | type[Request], reason: Reason) -> str:
             return f"That {noun} belongs to another chat."
         case Reason.WRONG_PLACE:
             if request.where is Where.PRIVATE:
-                return "That works only in a private chat with me."
-            return "That works only in a community: a Discord server or Telegram group I'm in."
+                return N_("That works only in a private chat with me.")
+            return N_("That works only in a community: a Discord server or Telegram group I'm in.")
         case _:
-            return "Only moderators can do that here."
+            return N_("Only moderators can do that here.")
 
 
 def place_refusal(command: str, where: Where, chat: ChatRef) -> str | None:

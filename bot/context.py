@@ -105,7 +105,8 @@ class Context:
         return True
 
     async def refuse(self, why: str) -> None:
-        """Tell only the person who acted why not."""
+        """Tell only the person who acted why not (a catalog sentence, in their language)."""
+        why = self.t.gettext(why)
         self.outcome = Outcome.REFUSED
         if self.pressed is not None:
             await self.replier.notice(why)

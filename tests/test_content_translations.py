@@ -83,22 +83,33 @@ def test_the_content_check_command_reports_it_and_exits_1(folder: Path, tmp_path
     )
 
 
-def test_the_content_check_command_lists_what_is_not_yet_translated(tmp_path: Path):
-    result = run_cli("content", "check", cwd=tmp_path)
+def test_the_content_check_command_lists_what_is_not_yet_translated(folder: Path, tmp_path: Path):
+    def untranslate_a_tip(data):  # type: ignore[no-untyped-def]
+        del data["tips"][0]["translations"]
+
+    edit_yaml(folder / "tips.yaml", untranslate_a_tip)
+    result = run_cli("content", "check", str(folder), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Not yet translated to de" in result.stdout
     assert "  - tips.yaml: tips[0]" in result.stdout
+
+
+def test_the_shipped_content_is_translated_to_every_language(tmp_path: Path):
+    result = run_cli("content", "check", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Not yet translated" not in result.stdout
 
 
 @pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != "en"])
 def test_what_the_translated_commands_show_is_translated_in_the_shipped_content(
     content: ContentLibrary, language: str
 ):
-    """/start, /help, /knot, /technique, /areas and /safety show these: none may fall back."""
+    """/start, /help, /knot, /technique, /areas, /safety and /hold (its phases) show these:
+    none may fall back."""
     not_yet = content.untranslated[language]
     for shown in ("areas.yaml", "safety.yaml: (top level)", "safety.yaml: see_a_professional",
                   "safety.yaml: red_flags", "techniques.yaml: techniques"):  # fmt: skip
-        assert not [item for item in not_yet if item.startswith(shown) and ".hold" not in item]
+        assert not [item for item in not_yet if item.startswith(shown)]
 
 
 def test_untranslated_items_fall_back_to_english(folder: Path):
@@ -110,3 +121,54 @@ def test_untranslated_items_fall_back_to_english(folder: Path):
     assert content.in_language("es").areas[4].name == "Lower back"
     assert content.in_language("de").areas[4].name == "Unterer Rücken"
     assert "areas.yaml: areas[4] (lower-back)" in content.untranslated["es"]
+
+
+def test_a_hold_phase_missing_its_translation_names_the_file_the_phase_and_the_field(
+    folder: Path,
+):
+    def forget_press_text(data):  # type: ignore[no-untyped-def]
+        del data["techniques"][0]["hold"]["press"]["translations"]["de"]["text"]
+
+    edit_yaml(folder / "techniques.yaml", forget_press_text)
+    assert problems(folder) == [
+        "techniques.yaml: techniques[0] (ball-wall).hold.press.translations.de.text: "
+        "missing German translation"
+    ]
+
+
+def test_a_hold_phases_cues_are_translated_one_by_one_and_its_closing_line_too(folder: Path):
+    def drop_a_cue_and_the_done(data):  # type: ignore[no-untyped-def]
+        hold = data["techniques"][2]["hold"]
+        hold["press"]["translations"]["es"]["cues"].pop()
+        del hold["translations"]["es"]["done"]
+
+    edit_yaml(folder / "techniques.yaml", drop_a_cue_and_the_done)
+    assert sorted(problems(folder)) == [
+        "techniques.yaml: techniques[2] (shoulder-drop).hold.press.translations.es.cues: "
+        "has 2 entries; the English has 3 (translate each one)",
+        "techniques.yaml: techniques[2] (shoulder-drop).hold.translations.es.done: "
+        "missing Spanish translation",
+    ]
+
+
+def test_an_extra_text_on_a_hold_phase_is_named(folder: Path):
+    def add_seconds(data):  # type: ignore[no-untyped-def]
+        data["techniques"][0]["hold"]["rest"]["translations"]["de"]["seconds"] = "15"
+
+    edit_yaml(folder / "techniques.yaml", add_seconds)
+    (problem,) = problems(folder)
+    assert problem.startswith(
+        "techniques.yaml: techniques[0] (ball-wall).hold.rest.translations.de.seconds: "
+    )
+    assert "extra translation: 'seconds' is not a text of this item (its texts: label, text)" in (
+        problem
+    )
+
+
+def test_a_hold_reads_its_phases_in_the_language(content: ContentLibrary):
+    technique = content.in_language("es").technique("shoulder-drop")
+    assert technique is not None and technique.hold is not None
+    assert technique.hold.press.label == "D\u00e9jalos caer"
+    assert technique.hold.press.cues[1] == "Brazos pesados, mand\u00edbula suelta."
+    assert technique.hold.done.startswith("Hombros abajo.")
+    assert technique.hold.press.seconds == 60  # numbers stay the English item's

@@ -207,7 +207,7 @@ def test_the_time_of_day_is_said_in_the_persons_day():
     from datetime import UTC, datetime
     from zoneinfo import ZoneInfo
 
-    from bot.holds.messages import when_word
+    from bot.holds.answers import when_word
 
     berlin = ZoneInfo("Europe/Berlin")
     now = datetime(2026, 3, 2, 20, 0, tzinfo=UTC)  # 21:00 in Berlin

@@ -19,6 +19,9 @@ from bot.actions import (
     RoutineOp,
     RoutinePresses,
     ShareRoutine,
+    TenseHold,
+    When,
+    decode,
 )
 from bot.clock import ManualClock
 from bot.content import ContentLibrary
@@ -39,7 +42,7 @@ from tests.helpers import (
     run_until,
     user,
 )
-from tests.holding import phases_in_order
+from tests.holding import phases_in_order, start_hold
 
 ADA = user("ada", "Ada")
 BO = user("bo", "Bo")
@@ -89,6 +92,16 @@ async def routine_id(bot: Knotbot, name: str, who=ADA) -> int:  # type: ignore[n
         ("half a minute twice", 30, 2, None),
         ("3 rounds of 20 seconds", 20, 3, None),
         ("hold for 2 minutes", 120, 1, None),
+        # German and Spanish sheets
+        ("5 s halten, 10 Mal", 5, 10, None),
+        ("5 Sekunden halten, 10 Wiederholungen", 5, 10, None),
+        ("30 Sekunden, 3 Runden, 10 s Pause", 30, 3, 10),
+        ("eine Minute halten, zweimal", 60, 2, None),
+        ("20 Sek. x 3, Pause 15 s", 20, 3, 15),
+        ("mantener 5 s, 10 veces", 5, 10, None),
+        ("30 segundos, 3 rondas, descanso de 10 s", 30, 3, 10),
+        ("mantén un minuto, 3 series", 60, 3, None),
+        ("20 segundos x 3, 15 s de descanso", 20, 3, 15),
     ],
 )
 def test_timing_is_read_as_a_physio_writes_it(said, press, rounds, rest):  # type: ignore[no-untyped-def]
@@ -99,6 +112,18 @@ def test_timing_is_read_as_a_physio_writes_it(said, press, rounds, rest):  # typ
 def test_a_sheet_line_splits_into_name_and_timing():
     assert split_one_line("chin tucks: hold 5 s, 10 times") == ("chin tucks", "hold 5 s, 10 times")
     assert split_one_line("doorway stretch 30 s, 3 rounds") == ("doorway stretch", "30 s, 3 rounds")
+    assert split_one_line("Kinn einziehen: 5 s halten, 10 Mal") == (
+        "Kinn einziehen",
+        "5 s halten, 10 Mal",
+    )
+    assert split_one_line("Türrahmen-Dehnung 30 Sekunden, 3 Runden") == (
+        "Türrahmen-Dehnung",
+        "30 Sekunden, 3 Runden",
+    )
+    assert split_one_line("retracción de barbilla mantener 5 s, 10 veces") == (
+        "retracción de barbilla",
+        "mantener 5 s, 10 veces",
+    )
     assert steps_of("Sit tall. Pull your chin back.\nRelax") == (
         "Sit tall.",
         "Pull your chin back.",
@@ -373,3 +398,44 @@ async def test_a_whole_sheet_in_one_line_saves_the_first_and_says_to_send_the_ne
     )
     assert "Saved: your routine \u201cchin tucks\u201d" in said.last
     assert "send /routine new doorway stretch: 30 s, 3 rounds next" in said.last
+
+
+# -- what /progress and a reminder's Done say about a routine ------------------------------
+
+
+async def test_progress_and_the_check_in_name_a_routine_by_its_name_not_its_number(
+    bot: Knotbot, clock: ManualClock
+):
+    await talk(bot, clock, "/routine new chin tucks: hold 5 s, 3 times area:neck")
+    replier = RecordingReplier(clock)
+    active = await start_hold(bot, replier, "chin tucks", who=ADA)
+    await bot.handle(press(TenseHold(When.BEFORE, active.hold_id, 6), who=ADA), replier)
+    await clock.run_until(active.task)
+    closing = replier.edits[-1]
+    after = next(
+        a
+        for a in (decode(b.action) for b in closing.reply.all_buttons)
+        if isinstance(a, TenseHold) and a.value == 3
+    )
+    await bot.handle(press(after, who=ADA, message=closing.ref), replier)
+    assert all("routine-" not in text for text in [*replier.texts, *replier.notices])
+
+    shown = await talk(bot, clock, "/progress")
+    assert "chin tucks, neck: 6.0 \u2192 3.0 over 1 hold" in shown.last
+    assert "routine-" not in shown.last
+    await talk(bot, clock, "/routine delete chin tucks")
+    gone = await talk(bot, clock, "/progress")
+    assert "a deleted routine, neck: 6.0 \u2192 3.0 over 1 hold" in gone.last
+
+
+async def test_done_on_a_routines_reminder_names_the_routine(
+    bot: Knotbot, clock: ManualClock, platform: RecordingOutbox
+):
+    await talk(bot, clock, "/routine new chin tucks: hold 5 s, 10 times area:neck")
+    await talk(bot, clock, "/remind chin tucks every day at 11:00")
+    await run_until(clock, dispatcher_for(bot, platform), clock.now() + timedelta(days=1, hours=1))
+    done = next(b for b in platform.sent[0].reply.all_buttons if b.label == "Done")
+    after = await tap(bot, clock, done.action)
+    assert "Time for your routine: Neck \u00b7 10 rounds: hold 5 s" in after.last
+    assert "Done. Nice work, that counts." in after.last
+    assert not after.sent[-1].reply.all_buttons  # no second Start on the answered message

@@ -23,7 +23,9 @@ import discord
 from discord import app_commands
 
 from bot.commands.spec import CommandSpec, SubcommandSpec
+from bot.i18n import language_of_locale, translator
 from bot.text import shorten
+from bot.tips.messages import FORM_TITLE
 from bot.tips.rules import MAX_CHARS
 
 log = logging.getLogger(__name__)
@@ -32,7 +34,6 @@ SHARE_TIP = ("tip", "share")  # the command and subcommand the form fills in
 FORM_ID = "form:tip-share"
 TIP_FIELD = "form:tip-share:tip"
 AREA_FIELD = "form:tip-share:area"
-TITLE = "Share a tip"
 MENU_NAME = "Share as a tip"  # the message context-menu command
 TITLE_LIMIT = 45  # Discord's limit for a form's title and a field's label
 CHOICES_LIMIT = 25  # options of a select
@@ -61,8 +62,10 @@ class TipForm(discord.ui.Modal):
         *,
         text: str = "",
         area: str = "",
+        language: str = "en",
     ) -> None:
-        super().__init__(title=TITLE, custom_id=FORM_ID, timeout=None)
+        t = translator(language)  # the form's words are the core's, in the client's language
+        super().__init__(title=t.gettext(FORM_TITLE)[:TITLE_LIMIT], custom_id=FORM_ID, timeout=None)
         assert share.arg is not None
         prefill = shorten(text, MAX_CHARS) if text.strip() else None
         self.tip: discord.ui.TextInput[TipForm] = discord.ui.TextInput(
@@ -72,7 +75,7 @@ class TipForm(discord.ui.Modal):
             default=prefill,
             required=True,
         )
-        label = share.arg.description[:TITLE_LIMIT]
+        label = t.gettext(share.arg.description)[:TITLE_LIMIT]
         self.add_item(discord.ui.Label(text=label, component=self.tip))
         options = [
             discord.SelectOption(
@@ -86,7 +89,7 @@ class TipForm(discord.ui.Modal):
             self.area: discord.ui.Select[TipForm] = discord.ui.Select(
                 custom_id=AREA_FIELD, options=options, min_values=0, max_values=1, required=False
             )
-            label = share.option.description[:TITLE_LIMIT]
+            label = t.gettext(share.option.description)[:TITLE_LIMIT]
             self.add_item(discord.ui.Label(text=label, component=self.area))
 
 
@@ -99,8 +102,11 @@ async def open_form(
     area: str = "",
 ) -> None:
     """Answer `interaction` with the form (it must be the first answer, within 3 s)."""
+    locale = str(interaction.locale) if interaction.locale else None
+    language = language_of_locale(locale) or "en"
     try:
-        await interaction.response.send_modal(TipForm(share, spots, text=text, area=area))
+        form = TipForm(share, spots, text=text, area=area, language=language)
+        await interaction.response.send_modal(form)
     except (discord.HTTPException, discord.InteractionResponded) as exc:
         log.info("could not open the tip form for interaction %s: %s", interaction.id, exc)
 

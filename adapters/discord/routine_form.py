@@ -4,7 +4,8 @@ A submitted form reaches the core as the command the text platforms type:
 
     form submitted  -> Command(chat, user, "routine", "new", {"name", "area", "steps", "timing"})
 
-The fields and their words are the core's (`bot.routines.messages.FORM_FIELDS`); like the tip
+The fields and their words are the core's (`bot.routines.messages.form_in`, in the language of
+the Discord client, `interaction.locale`: the form must open within 3 s); like the tip
 form (`modals`), it is answered by its fixed custom_id in `on_interaction`, so a form left
 open across a restart still arrives.
 """
@@ -18,7 +19,8 @@ from typing import Any
 import discord
 
 from adapters.discord.modals import CHOICE_TEXT_LIMIT, CHOICES_LIMIT, TITLE_LIMIT, field_values
-from bot.routines.messages import FORM_FIELDS, FORM_SPOT, FORM_TITLE
+from bot.i18n import language_of_locale
+from bot.routines.messages import form_in
 
 log = logging.getLogger(__name__)
 
@@ -28,9 +30,12 @@ PREFIX = "form:routine-new:"  # + the option's key: each field's custom_id
 
 
 class RoutineForm(discord.ui.Modal):
-    def __init__(self, spots: Sequence[tuple[str, str]], *, area: str = "") -> None:
-        super().__init__(title=FORM_TITLE[:TITLE_LIMIT], custom_id=FORM_ID, timeout=None)
-        for spec in FORM_FIELDS:
+    def __init__(
+        self, spots: Sequence[tuple[str, str]], *, area: str = "", language: str = "en"
+    ) -> None:
+        title, fields, spot = form_in(language)
+        super().__init__(title=title[:TITLE_LIMIT], custom_id=FORM_ID, timeout=None)
+        for spec in fields:
             field: discord.ui.TextInput[RoutineForm] = discord.ui.TextInput(
                 style=discord.TextStyle.paragraph if spec.paragraph else discord.TextStyle.short,
                 custom_id=PREFIX + spec.key,
@@ -49,21 +54,23 @@ class RoutineForm(discord.ui.Modal):
         ]
         if options:
             select: discord.ui.Select[RoutineForm] = discord.ui.Select(
-                custom_id=PREFIX + FORM_SPOT.key,
+                custom_id=PREFIX + spot.key,
                 options=options,
                 min_values=0,
                 max_values=1,
                 required=False,
             )
-            self.add_item(discord.ui.Label(text=FORM_SPOT.label[:TITLE_LIMIT], component=select))
+            self.add_item(discord.ui.Label(text=spot.label[:TITLE_LIMIT], component=select))
 
 
 async def open_form(
     interaction: discord.Interaction, spots: Sequence[tuple[str, str]], *, area: str = ""
 ) -> None:
     """Answer `interaction` with the form (it must be the first answer, within 3 s)."""
+    locale = str(interaction.locale) if interaction.locale else None
+    language = language_of_locale(locale) or "en"
     try:
-        await interaction.response.send_modal(RoutineForm(spots, area=area))
+        await interaction.response.send_modal(RoutineForm(spots, area=area, language=language))
     except (discord.HTTPException, discord.InteractionResponded) as exc:
         log.info("could not open the routine form for interaction %s: %s", interaction.id, exc)
 

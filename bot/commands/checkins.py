@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.actions import SKIP, TenseHold, TenseReminder, When
 from bot.context import Context
-from bot.holds import messages
+from bot.holds import answers, messages
 from bot.holds.messages import ASK_AFTER, CHECK_INS_OFF, tension_rows
 from bot.i18n import N_
 from bot.i18n.words import on_or_off
@@ -88,10 +88,10 @@ async def _before(ctx: Context, hold_id: int, value: int | None) -> None:
     holds = ctx.services.holds
     running = holds.get(hold_id)
     if running is None:
-        await ctx.replier.notice("This hold has already ended.")
+        await ctx.replier.notice(ctx.t.gettext("This hold has already ended."))
         return
     if (running.user.platform, running.user.user_id) != (ctx.user.platform, ctx.user.user_id):
-        await ctx.replier.notice("That question is for the person holding.")
+        await ctx.replier.notice(ctx.t.gettext("That question is for the person holding."))
         return
     if value is not None:
         now = ctx.services.clock.now()
@@ -102,7 +102,7 @@ async def _before(ctx: Context, hold_id: int, value: int | None) -> None:
             await ctx.replier.notice(ctx.t.gettext(_ALREADY))
             return
     holds.note_before(hold_id, value)
-    await ctx.replier.notice(messages.before_noted(value))
+    await ctx.replier.notice(answers.before_noted(value, ctx.t))
 
 
 async def _after(ctx: Context, hold_id: int, value: int | None) -> None:
@@ -111,7 +111,7 @@ async def _after(ctx: Context, hold_id: int, value: int | None) -> None:
         row = await tx.users.get(ctx.user.platform, ctx.user.user_id)
         hold = await tx.holds.get(hold_id)
         if row is None or hold is None or hold.user_id != row.id:
-            await ctx.replier.notice("That question is for the person who held.")
+            await ctx.replier.notice(ctx.t.gettext("That question is for the person who held."))
             return
         noted = None
         if value is not None:
@@ -123,7 +123,8 @@ async def _after(ctx: Context, hold_id: int, value: int | None) -> None:
     technique = ctx.content.technique(hold.technique_id)
     area = ctx.content.area(hold.area_id)
     if technique is None or area is None:
-        await ctx.answer_in_place(say("Noted." if value is not None else "No check-in this time."))
+        said = N_("Noted.") if value is not None else N_("No check-in this time.")
+        await ctx.answer_in_place(say(ctx.t.gettext(said)))
         return
     reply = messages.checked_in_frame(
         technique,
@@ -133,6 +134,7 @@ async def _after(ctx: Context, hold_id: int, value: int | None) -> None:
         rounds_planned=hold.rounds_planned,
         before=found.tension_before if found else None,
         after=value,
+        t=ctx.t,
     )
     await ctx.answer_in_place(reply)
 

@@ -7,15 +7,20 @@ import re
 from bot.actions import Again, HoldAgain, HoldControl, HoldOp, StartHold
 from bot.content.models import Area, Technique
 from bot.context import Context
-from bot.holds import messages
+from bot.holds import answers
 from bot.holds.manager import AskFirst, Resting, TooMany
+from bot.i18n import N_
 from bot.routines.model import Routine, routine_number, technique_of
 from bot.text import shorten
 
-# "for 60 seconds", "60s", "for 2 min", "a minute" at the end of /hold's words.
+_WHICH = N_("Which hold? Pick one:")
+_GONE = N_("That hold is no longer in my notes. Pick one:")
+
+# "for 60 seconds", "60s", "for 2 min", "a minute" at the end of /hold's words; in German and
+# Spanish too ("für 30 Sekunden", "eine Minute", "durante 30 segundos", "un minuto").
 _DURATION = re.compile(
-    r"\s*(?:for\s+)?(?:(\d{1,5})\s*|(an?|one)\s+)"
-    r"(s|secs?|seconds?|m|mins?|minutes?)\.?\s*$",
+    r"\s*(?:(?:for|f\u00fcr|durante)\s+)?(?:(\d{1,5})\s*|(an?|one|eine?|una?)\s+)"
+    r"(s|secs?|seconds?|sek|sekunden?|seg|segundos?|m|mins?|minutes?|minuten?|minutos?)\.?\s*$",
     re.IGNORECASE,
 )
 
@@ -36,7 +41,7 @@ async def hold(ctx: Context) -> None:
     first for an area, with the press time if asked (never above the hold's cap)."""
     query, seconds = split_duration(ctx.args.strip())
     if not query:
-        await _choose(ctx, "Which hold? Pick one:")
+        await _choose(ctx, ctx.t.gettext(_WHICH))
         return
     routines = ctx.services.routines
     own = await routines.find(ctx.user, query, exact=True)  # their own name comes first
@@ -49,11 +54,12 @@ async def hold(ctx: Context) -> None:
         if own is not None:
             await start_routine(ctx, own, seconds)
             return
-        await _choose(ctx, f"I don't know a hold for \u201c{shorten(query, 40)}\u201d. Pick one:")
+        unknown = ctx.t.gettext("I don't know a hold for \u201c%(query)s\u201d. Pick one:")
+        await _choose(ctx, unknown % {"query": shorten(query, 40)})
         return
     technique, area = chosen
     if technique.hold is None:
-        await ctx.answer(messages.no_timed_hold(technique))
+        await ctx.answer(answers.no_timed_hold(technique, ctx.t))
         return
     await start_hold(ctx, technique, area, seconds)
 
@@ -73,7 +79,7 @@ def _resolve(ctx: Context, query: str) -> tuple[Technique, Area] | None:
 
 async def _choose(ctx: Context, lead: str) -> None:
     holdable = tuple(t for t in ctx.content.techniques if t.hold is not None)
-    await ctx.answer(messages.choose_hold(holdable, lead))
+    await ctx.answer(answers.choose_hold(holdable, lead))
 
 
 async def start_hold(
@@ -95,17 +101,18 @@ async def start_hold(
         press_seconds=seconds,
         confirmed=confirmed,
         always_caution=own,
+        t=ctx.t,
     )
     match outcome:
         case Resting(area=rested, rounds_done=done, gentle=gentle):
-            await ctx.answer(messages.rest_advice(rested, done, gentle))
+            await ctx.answer(answers.rest_advice(rested, done, gentle, ctx.t))
         case AskFirst(area=spot, rounds_done=done, last_at=last):
             now = ctx.services.clock.now()
             zone, _ = await ctx.services.reminders.user_zone(ctx.user)
-            when = messages.when_word(last, now, zone)
-            await ctx.answer(messages.ask_again(technique, spot, done, when, seconds))
+            when = answers.when_word(last, now, zone, ctx.t)
+            await ctx.answer(answers.ask_again(technique, spot, done, when, seconds, ctx.t))
         case TooMany(limit=limit):
-            await ctx.answer(messages.too_many_running(limit))
+            await ctx.answer(answers.too_many_running(limit, ctx.t))
 
 
 async def start_routine(
@@ -115,9 +122,9 @@ async def start_routine(
     hold, its standing caution on every frame."""
     area = ctx.content.area(routine.area)
     if area is None:
-        await ctx.answer(messages.say_routine_spot_gone(routine.name))
+        await ctx.answer(answers.say_routine_spot_gone(routine.name, ctx.t))
         return
-    technique = technique_of(routine, ctx.content)
+    technique = technique_of(routine, ctx.content, ctx.t)
     await start_hold(ctx, technique, area, seconds, confirmed=confirmed, own=True)
 
 
@@ -136,7 +143,7 @@ def _chosen(ctx: Context, technique_id: str, area_id: str) -> tuple[Technique, A
 async def on_start_button(ctx: Context, action: StartHold) -> None:
     chosen = _chosen(ctx, action.technique, action.area)
     if chosen is None:
-        await _choose(ctx, "That hold is no longer in my notes. Pick one:")
+        await _choose(ctx, ctx.t.gettext(_GONE))
         return
     await start_hold(ctx, *chosen)
 
@@ -147,19 +154,19 @@ async def on_again_button(ctx: Context, action: HoldAgain) -> None:
     if number is not None:  # their own routine: looked up as the presser's, never anyone's
         routine = await ctx.services.routines.own(ctx.user, number)
         if routine is None:
-            await _choose(ctx, "That hold is no longer in my notes. Pick one:")
+            await _choose(ctx, ctx.t.gettext(_GONE))
         elif action.answer is Again.NO:
-            await ctx.answer_in_place(messages.not_now_routine(routine.name))
+            await ctx.answer_in_place(answers.not_now_routine(routine.name, ctx.t))
         else:
             await start_routine(ctx, routine, action.seconds or None, confirmed=True)
         return
     chosen = _chosen(ctx, action.technique, action.area)
     if chosen is None:
-        await _choose(ctx, "That hold is no longer in my notes. Pick one:")
+        await _choose(ctx, ctx.t.gettext(_GONE))
         return
     technique, area = chosen
     if action.answer is Again.NO:
-        await ctx.answer_in_place(messages.not_now(area))
+        await ctx.answer_in_place(answers.not_now(area, ctx.t))
         return
     await start_hold(ctx, technique, area, action.seconds or None, confirmed=True)
 
@@ -167,10 +174,10 @@ async def on_again_button(ctx: Context, action: HoldAgain) -> None:
 async def stop(ctx: Context) -> None:
     running = ctx.services.holds.find(ctx.chat, ctx.user)
     if running is None:
-        await ctx.answer(messages.no_hold_running())
+        await ctx.answer(answers.no_hold_running(ctx.t))
         return
     await ctx.services.holds.stop(running)  # its message says "Stopped" first
-    await ctx.replier.notice(messages.STOPPED_NOTICE)
+    await ctx.replier.notice(ctx.t.gettext(answers.STOPPED_NOTICE))
 
 
 async def on_control_button(ctx: Context, action: HoldControl) -> None:

@@ -3,6 +3,7 @@ the average tension before -> after (from check-ins), where there are pairs."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 
 from bot.content import ContentLibrary
@@ -10,6 +11,7 @@ from bot.context import Context
 from bot.i18n import translator
 from bot.messages import Attachment, Block, Reply, ReplyBuilder, bullets, note, text
 from bot.progress import DAYS, chart, collect, relief, relief_line, summary
+from bot.routines.model import routine_number
 from bot.storage.holds import HoldStatus
 from bot.storage.schema import CheckIn
 
@@ -44,11 +46,28 @@ async def progress(ctx: Context) -> None:
         )
         return
     image = Attachment("knotbot-progress.png", chart(found, names, t), "image/png")
-    await ctx.answer(Reply((text(line), *_relief(ctx.content, pairs)), attachment=image))
+    # Their routines by the id their holds carry ("routine-12"), shown by the name they gave.
+    routines = {r.technique_id: r.name for r in await ctx.services.routines.mine(ctx.user)}
+    relief_blocks = _relief(ctx.content, pairs, routines)
+    await ctx.answer(Reply((text(line), *relief_blocks), attachment=image))
 
 
-def _relief(content: ContentLibrary, pairs: list[CheckIn]) -> tuple[Block, ...]:
-    """How tense before -> after, per technique and spot (nothing without pairs)."""
+def _title(content: ContentLibrary, technique_id: str, routines: Mapping[str, str]) -> str:
+    """A technique's title, a routine's name, or (a routine deleted since) "a deleted routine"."""
+    technique = content.technique(technique_id)
+    if technique is not None:
+        return technique.title
+    if technique_id in routines:
+        return routines[technique_id]
+    if routine_number(technique_id) is not None:
+        return translator(content.language).gettext("a deleted routine")
+    return technique_id
+
+
+def _relief(
+    content: ContentLibrary, pairs: list[CheckIn], routines: Mapping[str, str]
+) -> tuple[Block, ...]:
+    """How tense before -> after, per technique (or routine) and spot (nothing without pairs)."""
     found = relief(
         (c.technique_id, c.area_id or "", c.tension_before, c.tension_after)
         for c in pairs
@@ -59,7 +78,7 @@ def _relief(content: ContentLibrary, pairs: list[CheckIn]) -> tuple[Block, ...]:
     t = translator(content.language)
     lines = []
     for r in found:
-        technique, area = content.technique(r.technique), content.area(r.area)
-        title = technique.title if technique else r.technique
+        area = content.area(r.area)
+        title = _title(content, r.technique, routines)
         lines.append(relief_line(r, title, area.name if area else r.area, t))
     return (bullets(lines, title=t.gettext("How tense, 0\u201310, before \u2192 after a hold:")),)

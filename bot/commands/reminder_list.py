@@ -21,8 +21,8 @@ from bot.context import Context
 from bot.i18n.lines import line_of
 from bot.messages import ButtonStyle, Line, Moment, Reply, ReplyBuilder, bullets, note, say, text
 from bot.reminders.describe import moment, schedule_text
-from bot.reminders.messages import reminder_reply
 from bot.reminders.service import ReminderRefused, ReminderView
+from bot.routines.reminders import shown_again
 from bot.storage.reminders import ReminderStatus
 
 PAGE_SIZE = 8  # reminders per page of /reminders (each with its two buttons)
@@ -175,7 +175,7 @@ async def _shown_again(ctx: Context, delivery_id: int, added: str) -> Reply:
     occurrence = await ctx.services.reminders.occurrence(delivery_id)
     if occurrence is None:
         return say(added)
-    shown = reminder_reply(ctx.content, occurrence)
+    shown = await shown_again(ctx.services.routines, ctx.content, occurrence)
     return ReplyBuilder().add(*shown.blocks, note(added)).build()
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.content.red_flags import red_flags
 from bot.context import Context
+from bot.i18n import N_
 from bot.messages import Reply, say
 from bot.presenters import with_red_flags
 from bot.routines import messages as m
@@ -27,8 +28,19 @@ from bot.routines.service import Draft, Fields, RoutineRefused
 
 STEPS = ("name", "spot", "steps", "timing")
 _FIELD = {"name": "name", "spot": "area", "steps": "steps", "timing": "timing"}
-KEEP_WORDS = {"same", "keep", "keep it", "unchanged"}
-SKIP_WORDS = {"skip", "none", "no steps", "-", "no"}
+# Answers that keep what a routine being edited has, or write it without steps; in each
+# language knotbot speaks.
+KEEP_WORDS = {
+    "same", "keep", "keep it", "unchanged",
+    "gleich", "behalten", "unver\u00e4ndert", "so lassen", "bleibt",
+    "igual", "mantener", "sin cambios", "dejar", "lo mismo",
+}  # fmt: skip
+SKIP_WORDS = {
+    "skip", "none", "no steps", "-", "no",
+    "keine", "keine schritte", "\u00fcberspringen", "nein", "ohne",
+    "ninguno", "ninguna", "sin pasos", "saltar", "omitir",
+}  # fmt: skip
+_UNKNOWN_SPOT = N_("I don't know that spot; pick one of the buttons.")
 
 
 def missing(draft: Draft, step: str) -> bool:
@@ -53,7 +65,7 @@ def _now_text(ctx: Context, draft: Draft, step: str) -> str:
         area = ctx.content.area(str(value))
         return area.name if area else ""
     if step == "steps":
-        return " ".join(value or ()) or "no steps"
+        return " ".join(value or ()) or ctx.t.gettext("no steps")
     if step == "timing" and isinstance(value, dict):
         return f"{value.get('rounds')} \u00d7 {value.get('press')} s"
     return str(value or "")
@@ -63,13 +75,13 @@ def question(ctx: Context, draft: Draft, step: str) -> Reply:
     editing = _now_text(ctx, draft, step)
     match step:
         case "name":
-            return m.ask_name(editing=editing)
+            return m.ask_name(ctx.t, editing=editing)
         case "spot":
             return m.ask_spot(ctx.content, str(draft.said.get("name", "")), editing=editing)
         case "steps":
-            return m.ask_steps(editing=editing)
+            return m.ask_steps(ctx.t, editing=editing)
         case _:
-            return m.ask_timing(editing=editing)
+            return m.ask_timing(ctx.t, editing=editing)
 
 
 def fields_of(draft: Draft) -> Fields:
@@ -100,13 +112,19 @@ async def advance(ctx: Context, draft: Draft, after: str | None, *, lead: str = 
     try:
         saved = await routines.save(ctx.user, fields_of(draft), draft.routine_id)
     except RoutineRefused as exc:
-        return say(str(exc))
-    said = "Saved" if not saved.updated else "Updated"
+        return say(exc.said(ctx.t))
+    t = ctx.t
+    said = (
+        t.gettext("Saved: your routine \u201c%(name)s\u201d.")
+        if not saved.updated
+        else t.gettext("Updated: your routine \u201c%(name)s\u201d.")
+    )
+    notes = [n.said(t) for n in saved.notes]
     return m.card(
         ctx.content,
         saved.routine,
-        lead=f"{said}: your routine \u201c{saved.routine.name}\u201d.",
-        notes=(*saved.notes, lead) if lead else saved.notes,
+        lead=said % {"name": saved.routine.name},
+        notes=(*notes, lead) if lead else notes,
         community=ctx.chat.is_community,
     )
 
@@ -125,7 +143,7 @@ def answer(ctx: Context, draft: Draft, said: str) -> str | None:
             case "spot":
                 found = ctx.content.find_area(said)
                 if found.match is None:
-                    return "I don't know that spot; pick one of the buttons."
+                    return ctx.t.gettext(_UNKNOWN_SPOT)
                 draft.said["area"] = found.match.id
             case "steps":
                 if words in SKIP_WORDS:
@@ -133,17 +151,21 @@ def answer(ctx: Context, draft: Draft, said: str) -> str | None:
                     return None
                 steps = steps_of(said)
                 if not steps:
-                    return "I couldn't read any steps there; write them in a few words."
+                    return ctx.t.gettext(
+                        "I couldn't read any steps there; write them in a few words."
+                    )
                 draft.said["steps"] = list(steps)
             case _:
                 timing = parse_timing(said)
+                if presses(said):  # "press 20 s", "20 s drücken"
+                    draft.said["pressure"] = True
                 draft.said["timing"] = {
                     "press": timing.press_seconds,
                     "rounds": timing.rounds,
                     "rest": timing.rest_seconds,
                 }
     except RoutineParseError as exc:
-        return str(exc)
+        return exc.said(ctx.t)
     return None
 
 
@@ -156,13 +178,15 @@ async def continue_draft(ctx: Context, said: str) -> bool:
         return False
     flags = red_flags(ctx.content, said)
     if any(f.flag.urgent and not f.negated for f in flags):
-        await ctx.answer(with_red_flags(flags, m.paused_for_safety()))
+        await ctx.answer(with_red_flags(flags, m.paused_for_safety(ctx.t), ctx.t))
         return True
     problem = answer(ctx, draft, said)
     if problem is not None:
         await ctx.answer(
-            with_red_flags(flags, m.not_understood(problem, question(ctx, draft, draft.step)))
+            with_red_flags(
+                flags, m.not_understood(problem, question(ctx, draft, draft.step)), ctx.t
+            )
         )
         return True
-    await ctx.answer(with_red_flags(flags, await advance(ctx, draft, draft.step)))
+    await ctx.answer(with_red_flags(flags, await advance(ctx, draft, draft.step), ctx.t))
     return True

@@ -15,7 +15,11 @@ from bot.reminders.service import ReminderRefused
 from bot.reminders.zones import Choice, find_zone, is_zone
 from bot.text import shorten
 
-_HERE = re.compile(r"(?:here|community|group|server)\s+(.+)", re.IGNORECASE)
+# "here" (for the community), also as German and Spanish speakers say it.
+_HERE = re.compile(
+    r"(?:here|community|group|server|hier|gruppe|aqu\u00ed|aqui|grupo|comunidad)\s+(.+)",
+    re.IGNORECASE,
+)
 
 
 async def timezone(ctx: Context) -> None:

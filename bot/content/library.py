@@ -52,6 +52,8 @@ class ContentLibrary:
     # Per language, the items not yet translated there ("techniques.yaml: techniques[0]
     # (ball-wall)"): they are shown in English.
     untranslated: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+    # In a translated library: the curated tips' English, in order (communities store that).
+    curated_english: tuple[str, ...] = field(default=(), compare=False)
     _languages: dict[str, ContentLibrary] = field(init=False, repr=False, compare=False)
     _area_names: dict[str, Area] = field(init=False, repr=False, compare=False)
     _technique_names: dict[str, Technique] = field(init=False, repr=False, compare=False)
@@ -93,7 +95,16 @@ class ContentLibrary:
             understanding=self.understanding,
             language=language,
             untranslated=self.untranslated,
+            curated_english=tuple(tip.text for tip in self.curated_tips),
         )
+
+    def curated_text(self, english: str) -> str:
+        """A curated tip (as stored in a community, in English) in this library's language;
+        `english` itself when it is no curated tip or has no translation."""
+        for original, here in zip(self.curated_english, self.curated_tips, strict=False):
+            if original == english:
+                return here.text
+        return english
 
     def area(self, area_id: str) -> Area | None:
         return next((a for a in self.areas if a.id == area_id), None)

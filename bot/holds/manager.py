@@ -2,7 +2,8 @@
 
 The manager owns each hold's message: the first frame answers the person, and every later
 frame, the closing line and a restart's "cut short" go through the platform's outbox by
-`MessageRef`. It returns outcomes; what they sound like is in `bot.holds.messages`.
+`MessageRef`. It returns outcomes; what they sound like is in `bot.holds.messages` and
+`bot.holds.answers`.
 
 Choice on a second hold: starting a new hold in a chat replaces the running one (its message
 says so). Asking first would add a round trip for the common case of "I pressed Start on
@@ -22,14 +23,19 @@ from datetime import datetime, timedelta
 from bot.clock import Clock
 from bot.content import ContentLibrary
 from bot.content.models import Area, Technique
-from bot.holds.messages import HoldView, capped_notice, interrupted_frame
+from bot.holds.answers import capped_notice, only_today
+from bot.holds.messages import HoldView, again_name, interrupted_frame
 from bot.holds.outcome import Ending, HoldOutcome, StopReason
 from bot.holds.runner import HoldRunner, SendFirst
 from bot.holds.timeline import build_timeline
-from bot.messages import ChatRef, MessageRef, UserRef
+from bot.i18n import Translator, choose, translator
+from bot.messages import ChatRef, MessageRef, Reply, UserRef
 from bot.outbox import DeliveryError, Outbox
+from bot.routines.model import routine_number
 from bot.storage import Database
 from bot.storage.holds import HoldStatus
+from bot.storage.repositories import Tx
+from bot.storage.schema import HoldSession
 
 log = logging.getLogger(__name__)
 
@@ -154,14 +160,18 @@ class HoldManager:
         press_seconds: int | None = None,
         confirmed: bool = False,
         always_caution: bool = False,
+        t: Translator | None = None,
     ) -> StartOutcome:
         """Start a hold whose first frame goes out through `send` (the event's answer).
 
         `press_seconds`: the press time asked for (never above the cap; the hold says why);
         `confirmed`: the person already said yes to another pressure round on this spot;
         `always_caution`: its cautions show on every hold, not only the first (a person's own
-        routine: "this is your own plan" stands).
+        routine: "this is your own plan" stands);
+        `t`: the language of the person starting it, which the hold speaks to its end (give
+        `technique` and `area` in that language too).
         """
+        t = t or translator("en")
         plan = technique.hold
         assert plan is not None, "only techniques with a hold plan can be held"
         outbox = self._outboxes.get(chat.platform)
@@ -180,7 +190,7 @@ class HoldManager:
         rounds = plan.rounds
         notices: list[str] = []
         if press_seconds is not None and press_seconds > plan.press.max_seconds:
-            notices.append(capped_notice(technique, press_seconds))
+            notices.append(capped_notice(technique, press_seconds, t))
         async with self._db.transaction() as tx:
             row = await tx.users.ensure(user, now)
             ask_before = row.check_ins is not False
@@ -192,18 +202,14 @@ class HoldManager:
                 )
                 allowed = area.daily_round_limit - done
                 if allowed <= 0:
+                    spoken = self._content.in_language(t.language)
                     gentle = tuple(
-                        t for t in self._content.holdable_for(area.id) if not t.hold.pressure
+                        one for one in spoken.holdable_for(area.id) if not one.hold.pressure
                     )
                     return Resting(area, done, gentle)
                 if allowed < rounds:
                     rounds = allowed
-                    notices.insert(
-                        0,
-                        f"Only {allowed} round{'s' if allowed > 1 else ''} today: you have done "
-                        f"{done} of {area.daily_round_limit} on your {area.name.lower()} in the "
-                        "last 24 hours.",
-                    )
+                    notices.insert(0, only_today(allowed, done, area, t))
             hold = await tx.holds.start(
                 user_id=row.id,
                 platform=chat.platform,
@@ -223,7 +229,9 @@ class HoldManager:
             rounds=rounds,
             press_seconds=press_seconds,
         )
-        view = HoldView(hold_id, technique, area, timeline, first_time, tuple(notices), ask_before)
+        view = HoldView(
+            hold_id, technique, area, timeline, first_time, tuple(notices), ask_before, t
+        )
         active = ActiveHold(hold_id, chat, user, HoldRunner(view, outbox, self._clock))
         opened: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         # Registered before the first frame goes out, so a shutdown meanwhile still finds it.
@@ -347,28 +355,46 @@ class HoldManager:
                 log.warning("hold heartbeat failed", exc_info=True)
 
     async def recover(self, platform: str) -> int:
-        """After a restart: mark holds nobody runs as interrupted and fix up their messages."""
+        """After a restart: mark holds nobody runs as interrupted and fix up their messages,
+        each in the language of the person who started it."""
         now = self._clock.now()
+        leftovers: list[tuple[int, str, Reply]] = []
         async with self._db.transaction() as tx:
             dead = await tx.holds.reap_interrupted(
                 platform=platform, owner=self._owner, stale_before=now - STALE_AFTER, now=now
             )
-            leftovers = [(row.id, row.technique_id, row.message_ref) for row in dead]
+            for row in dead:
+                if row.message_ref:
+                    leftovers.append((row.id, row.message_ref, await self._cut_short(tx, row)))
         outbox = self._outboxes.get(platform)
-        for hold_id, technique_id, ref in leftovers:
-            if not ref or outbox is None:
-                continue
-            technique = self._content.technique(technique_id)
-            title = technique.title if technique else "Guided hold"
+        for hold_id, ref, frame in leftovers:
+            if outbox is None:
+                break
             try:
-                await outbox.edit(MessageRef.from_json(ref), interrupted_frame(title, technique_id))
+                await outbox.edit(MessageRef.from_json(ref), frame)
             except DeliveryError as exc:
                 log.info("hold %s: could not mark its message as interrupted (%s)", hold_id, exc)
             except Exception:
                 log.warning("hold %s: could not mark its message", hold_id, exc_info=True)
-        if leftovers:
-            log.info("marked %d interrupted hold(s)", len(leftovers))
-        return len(leftovers)
+        if dead:
+            log.info("marked %d interrupted hold(s)", len(dead))
+        return len(dead)
+
+    async def _cut_short(self, tx: Tx, row: HoldSession) -> Reply:
+        """A dead hold's "cut short" message, in its person's language (their /language, else
+        their platform's), named as they know it: the technique's title, or their routine's."""
+        person = await tx.users.by_id(row.user_id)
+        language = choose(person.language, person.locale) if person else "en"
+        t = translator(language)
+        number = routine_number(row.technique_id)
+        if number is not None:
+            routine = await tx.routines.own(row.user_id, number)
+            if routine is None:  # deleted since: nothing to start again
+                return interrupted_frame(t.gettext("Your routine"), None, t)
+            return interrupted_frame(routine.name, again_name(row.technique_id, routine.name), t)
+        technique = self._content.in_language(language).technique(row.technique_id)
+        title = technique.title if technique else t.gettext("Guided hold")
+        return interrupted_frame(title, row.technique_id, t)
 
     async def shutdown(self, grace: float = 10.0) -> None:
         """Stop every running hold, record it as interrupted and say so in its message."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.content.models import HoldPlan, Phase
+from bot.i18n import N_
 
 # Phases longer than this count down in coarser steps (at most about 60 frames a phase).
 _LONG_PHASE_SECONDS = 120
@@ -25,11 +26,12 @@ class PhaseKind(StrEnum):
     REST = "rest"
 
 
+# A phase's name on the countdown when its content gives none; said in the hold's language.
 DEFAULT_LABELS = {
-    PhaseKind.PREPARE: "Get ready",
-    PhaseKind.PRESS: "Press",
-    PhaseKind.RELEASE: "Release",
-    PhaseKind.REST: "Rest",
+    PhaseKind.PREPARE: N_("Get ready"),
+    PhaseKind.PRESS: N_("Press"),
+    PhaseKind.RELEASE: N_("Release"),
+    PhaseKind.REST: N_("Rest"),
 }
 
 
@@ -39,7 +41,7 @@ class Segment:
     round: int  # 1-based; the prepare phase belongs to round 1
     start: float  # seconds from the hold's start
     seconds: float
-    label: str
+    label: str | None  # the content's own; None: the default for its kind (DEFAULT_LABELS)
     text: str
 
     @property
@@ -107,8 +109,7 @@ def build_timeline(
         nonlocal clock
         if seconds <= 0:
             return
-        label = phase.label or DEFAULT_LABELS[kind]
-        segments.append(Segment(kind, round_no, clock, seconds, label, phase.text))
+        segments.append(Segment(kind, round_no, clock, seconds, phase.label, phase.text))
         clock += seconds
 
     add(PhaseKind.PREPARE, plan.prepare, plan.prepare.seconds, 1)

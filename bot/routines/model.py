@@ -20,6 +20,7 @@ from bot.content.models import (
     PressPhase,
     Technique,
 )
+from bot.i18n import N_, Translator, translator
 from bot.storage.schema import Routine as RoutineRow
 
 MAX_NAME = 60
@@ -31,7 +32,7 @@ STRETCH_CAP_SECONDS = 5 * 60
 # Technique ids of routines: "routine-12". Never a shipped id (content ids carry no digits
 # after "routine-"), and it travels in hold rows and Start anyway buttons.
 ID_PREFIX = "routine-"
-PRESSURE_WHY = (
+PRESSURE_WHY = N_(
     "Pressing a knot longer than 60 seconds makes it hurt more the next day, not less, "
     "so knotbot never presses longer."
 )
@@ -105,30 +106,38 @@ def from_snapshot(text: str) -> dict[str, Any] | None:
     return fields
 
 
-def technique_of(routine: Routine, content: ContentLibrary) -> Technique:
+def technique_of(
+    routine: Routine, content: ContentLibrary, t: Translator | None = None
+) -> Technique:
     """The routine as a technique the hold manager runs: capped like the shipped holds, its
-    steps on the frames, and the standing caution that it is the person's own plan."""
+    steps on the frames, and the standing caution that it is the person's own plan. `content`
+    and `t` in the person's language: the words around their steps are said in it."""
+    t = t or translator("en")
     cap = press_cap(routine.pressure)
     press = max(1, min(routine.press_seconds, cap))
     said = " ".join(routine.steps)[:300] or routine.name
     cautions = [content.safety.own_routine]
     if routine.pressure:
-        cautions.append(PRESSURE_WHY)
+        cautions.append(t.gettext(PRESSURE_WHY))
+    if routine.steps:
+        ready = t.gettext("Get into position: %(step)s") % {"step": routine.steps[0]}
+    else:
+        ready = t.gettext("Get into position.")
     plan = HoldPlan(
         pressure=routine.pressure,
         rounds=max(1, min(routine.rounds, MAX_ROUNDS)),
-        prepare=Phase(seconds=5, text=f"Get into position: {routine.steps[0]}"[:300])
-        if routine.steps
-        else Phase(seconds=5, text="Get into position."),
+        prepare=Phase(seconds=5, text=ready[:300]),
         press=PressPhase(
             seconds=press,
             max_seconds=cap,
-            label="Press" if routine.pressure else "Hold",
+            label=t.gettext("Press") if routine.pressure else t.gettext("Hold"),
             text=said,
         ),
-        release=Phase(seconds=min(routine.rest_seconds, PHASE_CEILING_SECONDS), label="Let go"),
+        release=Phase(
+            seconds=min(routine.rest_seconds, PHASE_CEILING_SECONDS), label=t.gettext("Let go")
+        ),
         rest=Phase(seconds=0),
-        done="That was your routine. Well done.",
+        done=t.gettext("That was your routine. Well done."),
     )
     # Built without the content check that a caution's durations bound the cap: that check
     # is for content files, and would read "as you typed it" as "a s(econd)". The caps are

@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.clock import Clock
 from bot.content import ContentLibrary
+from bot.i18n import N_, Explained, Translator
 from bot.messages import UserRef
 from bot.routines.model import (
     MAX_ROUNDS,
@@ -33,8 +34,42 @@ from bot.storage.schema import Routine as RoutineRow
 DRAFT_TTL = timedelta(hours=6)
 
 
-class RoutineRefused(ValueError):
-    """Why a routine cannot be saved or found; the message is shown as it is."""
+class RoutineRefused(Explained, ValueError):
+    """Why a routine cannot be saved or found, said in the person's language."""
+
+
+_UNKNOWN_SPOT = N_("I don't know that spot; pick one of the buttons.")
+_GONE = N_("That routine no longer exists.")
+
+
+@dataclass(frozen=True)
+class CapNote:
+    """What a cap changed in a routine as written, and why; said in the reader's language."""
+
+    rounds: int = 0  # rounds asked for, when more than a hold runs (else 0)
+    asked: int = 0  # seconds asked for a press, when over its cap (else 0)
+    cap: int = 0
+    pressure: bool = False
+
+    def said(self, t: Translator) -> str:
+        if self.rounds:
+            return t.gettext(
+                "%(rounds)d rounds is more than one hold runs; it runs %(most)d, "
+                "and you can start it again."
+            ) % {"rounds": self.rounds, "most": MAX_ROUNDS}
+        why = (
+            t.gettext(PRESSURE_WHY)
+            if self.pressure
+            else t.gettext("Longer is not better; start it again later.")
+        )
+        return (
+            t.gettext("%(asked)s is longer than this hold goes, so it holds for %(cap)s.")
+            % {
+                "asked": _spoken(self.asked, t),
+                "cap": _spoken(self.cap, t),
+            }
+            + f" {why}"
+        )
 
 
 @dataclass(frozen=True)
@@ -53,7 +88,7 @@ class Fields:
 @dataclass(frozen=True)
 class Saved:
     routine: Routine
-    notes: tuple[str, ...] = ()  # what the caps changed, and why
+    notes: tuple[CapNote, ...] = ()  # what the caps changed, and why
     updated: bool = False  # a routine of that name was there and is now this
 
 
@@ -73,23 +108,17 @@ def default_rest(pressure: bool, press_seconds: int) -> int:
     return 3 if press_seconds <= 10 else 10
 
 
-def capped(fields: Fields) -> tuple[Fields, tuple[str, ...]]:
+def capped(fields: Fields) -> tuple[Fields, tuple[CapNote, ...]]:
     """The shipped hold rules applied to a routine as written: a press never over its cap (60 s
     for pressure), at most MAX_ROUNDS rounds at once. The notes say what changed and why."""
-    notes: list[str] = []
+    notes: list[CapNote] = []
     cap = press_cap(fields.pressure)
     press, rounds = fields.press_seconds, fields.rounds
     if press > cap:
-        why = PRESSURE_WHY if fields.pressure else "Longer is not better; start it again later."
-        notes.append(
-            f"{_spoken(press)} is longer than this hold goes, so it holds for {_spoken(cap)}. {why}"
-        )
+        notes.append(CapNote(asked=press, cap=cap, pressure=fields.pressure))
         press = cap
     if rounds > MAX_ROUNDS:
-        notes.append(
-            f"{rounds} rounds is more than one hold runs; it runs {MAX_ROUNDS}, "
-            "and you can start it again."
-        )
+        notes.append(CapNote(rounds=rounds))
         rounds = MAX_ROUNDS
     rest = fields.rest_seconds
     if rest is None:
@@ -98,10 +127,12 @@ def capped(fields: Fields) -> tuple[Fields, tuple[str, ...]]:
     return replace(fields, press_seconds=press, rounds=rounds, rest_seconds=rest), tuple(notes)
 
 
-def _spoken(seconds: int) -> str:
+def _spoken(seconds: int, t: Translator) -> str:
     if seconds >= 120 and seconds % 60 == 0:
-        return f"{seconds // 60} minutes"
-    return f"{seconds} seconds"
+        return t.ngettext("%(count)d minute", "%(count)d minutes", seconds // 60) % {
+            "count": seconds // 60
+        }
+    return t.ngettext("%(count)d second", "%(count)d seconds", seconds) % {"count": seconds}
 
 
 class RoutineService:
@@ -156,7 +187,7 @@ class RoutineService:
         """Store a routine (capped), or change `routine_id` (its owner's, checked before); a
         new routine with the name of one they have replaces that one."""
         if self._content.area(fields.area) is None:
-            raise RoutineRefused("I don't know that spot; pick one of the buttons.")
+            raise RoutineRefused(_UNKNOWN_SPOT)
         kept, notes = capped(fields)
         now = self._clock.now()
         async with self._db.transaction() as tx:
@@ -168,15 +199,18 @@ class RoutineService:
                 row = same_name
             elif same_name is not None and same_name.id != row.id:
                 raise RoutineRefused(
-                    f"You have another routine called \u201c{same_name.name}\u201d; "
-                    "pick another name."
+                    N_("You have another routine called \u201c%(name)s\u201d; pick another name."),
+                    name=same_name.name,
                 )
             updated = row is not None
             if row is None:
                 if await tx.routines.count(user.id) >= MAX_PER_PERSON:
                     raise RoutineRefused(
-                        f"You have {MAX_PER_PERSON} routines already; delete one first "
-                        "(/routine lists them)."
+                        N_(
+                            "You have %(count)d routines already; delete one first "
+                            "(/routine lists them)."
+                        ),
+                        count=MAX_PER_PERSON,
                     )
                 row = RoutineRow(user_id=user.id, created_at=now)
             row.name, row.name_key, row.area_id = kept.name, key, kept.area
@@ -193,7 +227,7 @@ class RoutineService:
         async with self._db.transaction() as tx:
             row = await tx.routines.get(routine_id)
             if row is None:
-                raise RoutineRefused("That routine no longer exists.")
+                raise RoutineRefused(_GONE)
             routine = from_row(row)
         fields = Fields(
             routine.name, routine.area, routine.steps, routine.press_seconds, routine.rounds,

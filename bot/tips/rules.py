@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 
 from bot.content.models import normalize_name
+from bot.i18n import N_, Explained
 from bot.links import find_link
 from bot.text import clean, shorten
 
@@ -18,25 +19,34 @@ MAX_CHARS = 500
 MIN_CHARS = 15
 
 
-class TipRefused(ValueError):
-    """Why a tip (or a tip action) cannot be done; the message is shown as it is."""
+_TOO_LONG = N_("Tips can be up to %(most)d characters; yours has %(count)s.")
+
+
+class TipRefused(Explained, ValueError):
+    """Why a tip (or a tip action) cannot be done, said in the person's language
+    (`exc.said(ctx.t)`)."""
 
 
 def checked_text(raw: str) -> str:
     """The tip as it will be stored, or TipRefused saying what to change."""
     if len(raw) > MAX_CHARS * 20:  # don't even clean a flood
-        raise TipRefused(f"Tips can be up to {MAX_CHARS} characters; yours has {len(raw):,}.")
+        raise TipRefused(_TOO_LONG, most=MAX_CHARS, count=f"{len(raw):,}")
     text = clean(raw)
     if len(text) > MAX_CHARS:
-        raise TipRefused(f"Tips can be up to {MAX_CHARS} characters; yours has {len(text):,}.")
+        raise TipRefused(_TOO_LONG, most=MAX_CHARS, count=f"{len(text):,}")
     if len(text) < MIN_CHARS:
-        raise TipRefused(f"A tip needs a few more words (at least {MIN_CHARS} characters).")
+        raise TipRefused(
+            N_("A tip needs a few more words (at least %(least)d characters)."), least=MIN_CHARS
+        )
     link = find_link(text)
     if link is not None:
         raise TipRefused(
-            "Links can't go in tips, to keep spam out. Describe what helps in your own words "
-            f"(I read \u201c{shorten(link, 40)}\u201d as a web address; a space after a full "
-            "stop keeps words apart)."
+            N_(
+                "Links can't go in tips, to keep spam out. Describe what helps in your own words "
+                "(I read \u201c%(link)s\u201d as a web address; a space after a full stop keeps "
+                "words apart)."
+            ),
+            link=shorten(link, 40),
         )
     return text
 

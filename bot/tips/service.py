@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.content import ContentLibrary
+from bot.i18n import N_
 from bot.messages import ChatKind, ChatRef, Reply, UserRef
 from bot.reminders.kinds import TIP_OF_THE_DAY, Occurrence
 from bot.reminders.schedule import Schedule, ScheduleKind
@@ -29,11 +30,14 @@ REPORTS_TO_HIDE = 3
 CURATED_AUTHOR = "the knotbot community"
 # Why a moderator's decision does not apply any more.
 _ALREADY = {
-    TipStatus.APPROVED: "That tip is shown already; /tip remove takes it down.",
-    TipStatus.REJECTED: "That tip was rejected already.",
-    TipStatus.REMOVED: "That tip was taken down already.",
-    TipStatus.DELETED: "Its author deleted that tip; it stays deleted.",
+    TipStatus.APPROVED: N_("That tip is shown already; /tip remove takes it down."),
+    TipStatus.REJECTED: N_("That tip was rejected already."),
+    TipStatus.REMOVED: N_("That tip was taken down already."),
+    TipStatus.DELETED: N_("Its author deleted that tip; it stays deleted."),
 }
+
+
+_DUPLICATE = N_("This tip is already in this community's collection.")
 
 
 @dataclass(frozen=True)
@@ -95,8 +99,10 @@ class TipService:
         """The chat's community, its pool seeded with the curated tips on first use."""
         if chat.kind is not ChatKind.COMMUNITY:
             raise TipRefused(
-                "Tips are shared in a community: a Discord server or Telegram group I am in. "
-                "/tip random shows one here."
+                N_(
+                    "Tips are shared in a community: a Discord server or Telegram group I am in. "
+                    "/tip random shows one here."
+                )
             )
         now = self._clock.now()
         community = await tx.communities.ensure(chat, now)
@@ -132,12 +138,15 @@ class TipService:
             shared_today = await tx.tips.shared_since(community.id, user.id, now - timedelta(1))
             if shared_today >= SHARES_PER_DAY:
                 raise TipRefused(
-                    f"You have shared {SHARES_PER_DAY} tips today, thank you! "
-                    "You can share more tomorrow."
+                    N_(
+                        "You have shared %(count)d tips today, thank you! "
+                        "You can share more tomorrow."
+                    ),
+                    count=SHARES_PER_DAY,
                 )
             key = text_key(text)
             if await tx.tips.by_key(community.id, key) is not None:
-                raise TipRefused("This tip is already in this community's collection.")
+                raise TipRefused(_DUPLICATE)
             moderated = community.moderation
             tip = await tx.tips.add(
                 Tip(
@@ -155,7 +164,7 @@ class TipService:
                 )
             )
             if tip is None:  # the same text arrived a moment ago
-                raise TipRefused("This tip is already in this community's collection.")
+                raise TipRefused(_DUPLICATE)
             return Shared(view(Counted(tip, 0, 0)), moderated)
 
     async def visible(
@@ -178,7 +187,7 @@ class TipService:
     async def _tip(self, tx: Tx, tip_id: int) -> Tip:
         tip = await tx.tips.get(tip_id)
         if tip is None:
-            raise TipRefused("That tip is not in this community.")
+            raise TipRefused(N_("That tip is not in this community."))
         return tip
 
     async def vote(self, ref: UserRef, tip_id: int, kind: VoteKind) -> tuple[TipView, bool]:
@@ -187,10 +196,10 @@ class TipService:
         async with self._db.transaction() as tx:
             tip = await self._tip(tx, tip_id)
             if tip.status != TipStatus.APPROVED:
-                raise TipRefused("That tip is not shown any more.")
+                raise TipRefused(N_("That tip is not shown any more."))
             user = await tx.users.ensure(ref, now)
             if kind is VoteKind.THANKS and tip.author_id == user.id:
-                raise TipRefused("That's your own tip; others can thank you for it.")
+                raise TipRefused(N_("That's your own tip; others can thank you for it."))
             counted = await tx.tips.vote(tip, user.id, kind, now)
             found = await tx.tips.counted(tip.id)
             assert found is not None
@@ -209,7 +218,7 @@ class TipService:
         async with self._db.transaction() as tx:
             tip = await self._tip(tx, tip_id)
             if tip.status not in allowed[status]:
-                raise TipRefused(_ALREADY.get(TipStatus(tip.status), "That tip was decided."))
+                raise TipRefused(_ALREADY.get(TipStatus(tip.status), N_("That tip was decided.")))
             tip.status = status
             tip.decided_at = self._clock.now()
             found = await tx.tips.counted(tip.id)
@@ -289,7 +298,10 @@ class TipService:
             if not found:
                 return None
             found[0].tip.featured_at = self._clock.now()
-            return tip_of_the_day(self._content, view(found[0]))
+            # In the language of the moderator who set it up: the community's, as far as
+            # knotbot can tell (a group has no language of its own on either platform).
+            content = self._content.in_language(occurrence.language)
+            return tip_of_the_day(content, view(found[0]))
 
     async def for_area(self, chat: ChatRef, area_id: str, limit: int = 2) -> Sequence[TipView]:
         """The community's best tips for a spot, for /knot (nothing outside a community)."""

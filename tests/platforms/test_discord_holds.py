@@ -271,3 +271,28 @@ async def test_after_a_restart_a_left_over_hold_message_is_fixed_up_through_its_
         discord_api.expire_interaction(inj)
         with pytest.raises(MessageGone):  # ephemeral: only its token could edit it
             await restarted.outbox.edit(ref, ReplyBuilder().add(text("too late")).build())
+
+
+async def test_a_spanish_discord_user_sees_the_hold_and_its_stop_in_spanish(
+    discord_api: DiscordStandIn, quick_core: Knotbot
+) -> None:
+    """Their client speaks Spanish (interaction.locale "es-ES"): the hold's frames, edited
+    into its one message, its buttons, its closing line and /stop's answer are Spanish."""
+    spy = spy_on(quick_core)
+    async with running(discord_api, quick_core, QUICK):
+        hold = await slash(discord_api, "hold", {"what": "ball-wall"}, locale="es-ES")
+        await eventually(lambda: bool(quick_core.services.holds.active))
+        labels = [b["label"] for row in hold.components for b in row.get("components", [])]
+        await eventually(lambda: len(spy.edits_of(live_ref(spy, hold))) >= 3)  # a few frames
+        inj = await discord_api.inject_slash_command(
+            "stop", user_id=USER_ID, locale="es-ES", **IN_GUILD
+        )
+        answer = await discord_api.wait_for_callback(inj)
+        await hold_history(quick_core)
+    frames = [edited_as(f) for f in spy.edits_of(live_ref(spy, hold))]
+    assert labels[-2:] == ["Pausar", "Parar"]
+    assert "Pelota contra la pared \u00b7 ronda 1 de 2" in "\n".join(frames)
+    assert "Parado tras" in shown(hold) and "Parar antes est\u00e1 bien" in shown(hold)
+    assert answer.json["data"]["content"] == noticed_as("Tu ejercicio est\u00e1 parado.")
+    for english in ("Get ready", "Press:", "Release", "round", "Stopped", "Before"):
+        assert english not in "\n".join(frames), english

@@ -176,3 +176,16 @@ async def test_an_empty_or_odd_form_is_still_the_cores_to_answer(
             assert (await discord_api.wait_for_callback(sent)).status == 200
     assert [e.args for e in spy.events if isinstance(e, Command)] == ["share", "share"]
     assert len(spy.replies()) == 2  # "Write your tip after /tip share ..."
+
+
+async def test_the_tip_form_speaks_the_clients_language(
+    discord_api: DiscordStandIn, core: Knotbot
+) -> None:
+    """The form opens in the language of the client that asks for it (`interaction.locale`)."""
+    async with running(discord_api, core):
+        opened = await discord_api.inject_slash_command(
+            "tip", {}, user_id=USER_ID, subcommand="share", locale="es-ES", **IN_GUILD
+        )
+        form = (await discord_api.wait_for_callback(opened)).json["data"]
+        assert form["title"] == "Compartir un consejo"
+        assert form["components"][0]["label"] == "Tu consejo, con tus palabras (sin enlaces)"

@@ -116,3 +116,34 @@ async def test_routine_new_with_its_line_goes_straight_to_the_core(
         )
     ]
     assert card is not None and "Saved: your routine \u201cdoorway stretch\u201d" in shown(card)
+
+
+async def test_a_german_client_gets_the_routine_form_and_its_card_in_german(
+    discord_api: DiscordStandIn, core: Knotbot
+) -> None:
+    """The form's words come from the core in the client's language (`interaction.locale`),
+    and what is typed into it in German is understood."""
+    async with running(discord_api, core, QUICK):
+        opened = await discord_api.inject_slash_command(
+            "routine", {}, user_id=USER_ID, subcommand="new", locale="de", **IN_GUILD
+        )
+        callback = await discord_api.wait_for_callback(opened)
+        assert callback.json["data"]["title"] == "Deine eigene Übungsfolge"
+        form = fields(callback.json["data"])
+        assert form[PREFIX + "name"]["label"] == "Wie heißt sie?"
+        assert form[PREFIX + "timing"]["label"] == "Wie lange, und wie oft?"
+        assert form[PREFIX + "timing"]["placeholder"] == "5 s halten, 10 Mal"
+        values = {
+            PREFIX + "name": "Kinn einziehen",
+            PREFIX + "timing": "5 s halten, 10 Wiederholungen",
+            PREFIX + "area": ["neck"],
+        }
+        sent = await discord_api.inject_modal_submit(
+            FORM_ID, values, user_id=USER_ID, locale="de", **IN_GUILD
+        )
+        await discord_api.wait_for_callback(sent)
+        card = discord_api.original_response(sent)
+        assert card is not None
+        said = shown(card)
+        assert "Gespeichert: deine Übungsfolge „Kinn einziehen“." in said
+        assert "Nacken · 10 Runden: 5 s halten" in said

@@ -220,3 +220,28 @@ async def test_a_before_and_after_tap_on_the_live_message_are_noted_and_the_keyb
         )
         noted = await tx.check_ins.of_hold(hold.id)
     assert noted is not None and (noted.tension_before, noted.tension_after) == (6, 3)
+
+
+async def test_a_german_telegram_user_sees_the_hold_counting_down_in_german_in_one_message(
+    tg: TelegramStandIn, quick_core: Knotbot
+) -> None:
+    """Their app speaks German (language_code "de"): every frame edited into the hold's one
+    message, its buttons and its closing line are German, to the end."""
+    async with running(tg, quick_core, limits=QUICK):
+        tg.push_text(USER, USER, "/hold ball-wall", language_code="de")
+        call = await tg.wait_for("sendMessage")
+        live = tg.messages[(USER, call.result["message_id"])]
+        await eventually(lambda: bool(quick_core.services.holds.active))
+        assert [b["text"] for b in buttons(live)][-2:] == ["Pausieren", "Stopp"]
+        await stopped(quick_core)
+    history = wire_history(tg, USER, live.message_id)
+    assert len(history) > 4 and len(tg.calls_to("sendMessage")) == 1  # one message, edited
+    shown = "\n".join(history)
+    for german in ("Ball gegen die Wand \u00b7 Runde 1 von 2", "Mach dich bereit: 1 s",
+                   "Dr\u00fccken: 1 s", "Lehn dich gegen den Ball und atme langsam aus.",
+                   "Loslassen: 1 s", "Bevor du anf\u00e4ngst"):  # fmt: skip
+        assert german in shown, german
+    closing = "Fertig: 2 Runden (Oberer R\u00fccken). Sei bis morgen sanft zu dieser Stelle."
+    assert closing in history[-1]
+    for english in ("Get ready", "Press:", "Release", "Round", "round", "Done", "Before"):
+        assert english not in shown, english

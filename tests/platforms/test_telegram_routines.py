@@ -50,3 +50,41 @@ async def test_an_odd_answer_gets_the_question_again(tg: TelegramStandIn, core: 
         again = await ask(tg, "\U0001f9e0" * 3000)
         assert "How long is each hold?" in again.text
         assert "How long, and how many times?" in again.text
+
+
+async def _asked(tg: TelegramStandIn, said: str, language_code: str) -> str:
+    """`said` from a person whose Telegram app speaks `language_code`; the bot's answer."""
+    before = len(tg.calls_to("sendMessage"))
+    tg.push_text(USER, USER, said, language_code=language_code)
+    call = await tg.wait_for("sendMessage", count=before + 1)
+    assert not call.failed, call.description
+    return str(call.params["text"])
+
+
+async def test_a_spanish_speaker_writes_their_routine_in_spanish_and_reads_spanish(
+    tg: TelegramStandIn, core: Knotbot
+) -> None:
+    """Telegram says the app speaks Spanish (`language_code`); nothing else is chosen."""
+    async with running(tg, core):
+        asked = await _asked(tg, "/routine new", "es")
+        assert "Vamos a apuntar tu rutina. ¿Cómo se llama?" in asked
+        assert "¿Para qué zona es «retracción de barbilla»?" in (
+            await _asked(tg, "retracción de barbilla", "es")
+        )
+        await _asked(tg, "/routine cancel", "es")
+
+        card = await _asked(
+            tg, "/routine new retracción de barbilla: mantener 5 s, 10 veces area:neck", "es"
+        )
+        assert "Guardada: tu rutina «retracción de barbilla»." in card
+        assert "Cuello \u00b7 10 rondas: mantener 5 s" in card
+        assert "Este es tu propio plan, tal como lo escribiste" in card
+        assert "This is your own plan" not in card
+        sheet = await _asked(
+            tg,
+            "/routine estiramiento del marco: 30 segundos, 3 rondas, descanso de 10 s area:shoulders",
+            "es",
+        )
+        assert "Hombros \u00b7 3 rondas: mantener 30 s, soltar 10 s" in sheet
+        listed = await _asked(tg, "/routine", "es")
+        assert "Tus rutinas:" in listed and "retracción de barbilla: Cuello" in listed
