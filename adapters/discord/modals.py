@@ -164,5 +164,5 @@ def share_menu(
         await open_form(interaction, share, spots(), text=message.content or "")
 
     return app_commands.ContextMenu(
-        name=MENU_NAME, callback=share_message, allowed_contexts=contexts
+        name=app_commands.locale_str(MENU_NAME), callback=share_message, allowed_contexts=contexts
     )

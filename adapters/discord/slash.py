@@ -35,6 +35,7 @@ from bot.i18n.names import command_name
 log = logging.getLogger(__name__)
 
 DESCRIPTION_LIMIT = 100
+NAME_LIMIT = 32  # a context menu's name, in any language
 CONTEXTS = app_commands.AppCommandContext(guild=True, dm_channel=True)
 # Subcommands that open a form when their text is left out: `/tip share`, `/routine new`.
 FORMS = (modals.SHARE_TIP, routine_form.ROUTINE_NEW)
@@ -69,6 +70,9 @@ class CatalogTranslator(app_commands.Translator):
         language = language_of_locale(locale.value)
         if language is None or language == "en":
             return None
+        if isinstance(context.data, app_commands.ContextMenu):  # its name is a sentence
+            said = translator(language).gettext(string.message)
+            return said[:NAME_LIMIT] if said != string.message else None
         if context.location in (
             app_commands.TranslationContextLocation.command_name,
             app_commands.TranslationContextLocation.group_name,

@@ -57,6 +57,9 @@ async def test_slash_commands_are_the_cores_table_synced_globally_at_start(
     # The message commands (test_discord_modals).
     menus = [c for c in put.json if c.get("type") == 3]
     assert [(c["name"], set(c["contexts"])) for c in menus] == [("Share as a tip", {0, 1})]
+    # A German or Spanish client shows the menu in its language.
+    localized = menus[0]["name_localizations"]
+    assert (localized["de"], localized["es-ES"]) == ("Als Tipp teilen", "Compartir como consejo")
     for spec in core.commands:
         definition = synced[spec.name]
         assert definition["description"] == spec.description[:100]

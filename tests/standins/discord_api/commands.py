@@ -162,8 +162,16 @@ def _check_localizations(command: Mapping[str, Any]) -> None:
     whole sync): known locales, names as a command name must be, descriptions 1-100 chars."""
     names = command.get("name_localizations") or {}
     descriptions = command.get("description_localizations") or {}
+    # A slash command's name is lower case without spaces; a user or message command's (a
+    # context menu) may have capitals and spaces, 1-32 characters.
+    menu = command.get("type", 1) in (2, 3)
     for locale, name in names.items():
-        if locale not in LOCALES or not _LOCAL_NAME.match(name) or name != name.lower():
+        valid = (
+            0 < len(name) <= 32 and name.strip() == name
+            if menu
+            else bool(_LOCAL_NAME.match(name)) and name == name.lower()
+        )
+        if locale not in LOCALES or not valid:
             raise HttpError(400, 50035, f"name_localizations.{locale}: invalid {name!r}")
     for locale, text in descriptions.items():
         if locale not in LOCALES or not 1 <= len(text) <= 100:
