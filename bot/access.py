@@ -51,13 +51,6 @@ class Owned:
     chat: str | None = None  # the chat it is bound to, where that matters (a running hold)
 
 
-_NOUN = {
-    Target.HOLD: "hold",
-    Target.REMINDER: "reminder",
-    Target.DELIVERY: "reminder",
-    Target.TIP: "tip",
-    Target.ROUTINE: "routine",
-}
 _EVERYONES = N_("Only moderators can change reminders for everyone.")
 _SAID: dict[tuple[Target, Reason], str] = {
     (Target.HOLD, Reason.GONE): N_("This hold has already ended."),
@@ -71,6 +64,15 @@ _SAID: dict[tuple[Target, Reason], str] = {
     (Target.ROUTINE, Reason.NOT_YOURS): N_(
         "That is someone else's routine; /routine new makes yours."
     ),
+    # Whole sentences, one per thing, so each language can say them its own way.
+    (Target.REMINDER, Reason.GONE): N_("That reminder no longer exists."),
+    (Target.DELIVERY, Reason.GONE): N_("That reminder no longer exists."),
+    (Target.ROUTINE, Reason.GONE): N_("That routine no longer exists."),
+    (Target.TIP, Reason.NOT_YOURS): N_("That is someone else's tip."),
+    (Target.HOLD, Reason.ELSEWHERE): N_("That hold belongs to another chat."),
+    (Target.REMINDER, Reason.ELSEWHERE): N_("That reminder belongs to another chat."),
+    (Target.DELIVERY, Reason.ELSEWHERE): N_("That reminder belongs to another chat."),
+    (Target.ROUTINE, Reason.ELSEWHERE): N_("That routine belongs to another chat."),
 }
 # Requests whose refusal says what the request would have done.
 _SAID_FOR: dict[tuple[type[Request], Reason], str] = {
@@ -97,14 +99,13 @@ def refusal(request: Request | type[Request], reason: Reason) -> str:
     said = _SAID_FOR.get((kind, reason)) or _SAID.get((request.target, reason))
     if said:
         return said
-    noun = _NOUN.get(request.target, "thing")
     match reason:
         case Reason.GONE:
-            return f"That {noun} no longer exists."
+            return N_("That no longer exists.")
         case Reason.NOT_YOURS:
-            return f"That is someone else's {noun}."
+            return N_("That belongs to someone else.")
         case Reason.ELSEWHERE:
-            return f"That {noun} belongs to another chat."
+            return N_("That belongs to another chat.")
         case Reason.WRONG_PLACE:
             if request.where is Where.PRIVATE:
                 return N_("That works only in a private chat with me.")
