@@ -1,9 +1,9 @@
 """The dispatcher's statements: claiming due reminders, and recording each occurrence's fate.
 
 All SQL Core on the table, no ORM objects: these run for every reminder sent, so a batch of
-a thousand costs a few statements. A claim is one statement whatever the backlog; ids go as one
-array value, constants are written into the statements, and a due time many rows share is
-converted once.
+a thousand costs a few statements. A claim is three whatever the backlog (the candidates, an
+index range; then locking and taking them by primary key); ids go as one array value,
+constants are written into the statements, and a due time many rows share is converted once.
 
 Claims are leases: `next_due_at` is pushed to the lease's end and `claimed_by` names the
 process, so a claim held by a process that died simply becomes due again. Every later write
@@ -187,18 +187,33 @@ class Claims:
             )
             .label("rank"),
         ).subquery()
-        fair = select(ranked.c.id).where(ranked.c.rank <= per_chat).subquery()
-        # Joined, not `IN`: SQLite would otherwise walk every due row to find the few.
-        mine = (
-            select(_R.c.id)
-            .select_from(fair.join(_R, _R.c.id == fair.c.id))
-            .where(*due)
-            .with_for_update(skip_locked=True, of=_R)
+        fair = select(ranked.c.id).where(ranked.c.rank <= per_chat)
+        ids = list((await self._s.execute(fair)).scalars())
+        if not ids:
+            return []
+        # Locked and taken by primary key only. Joined back with the due conditions, a plan
+        # made from statistics that lag behind a burst (everything due at once, estimated
+        # as one row) went quadratic on PostgreSQL: 26 s a claim at 130,000 due. The
+        # conditions are checked again on the locked rows' latest version instead: another
+        # process may have claimed some since the candidates were read.
+        locked = await self._s.execute(
+            select(_R.c.id, _R.c.status, _R.c.next_due_at)
+            .where(self._among(_R.c.id, ids))
+            .with_for_update(skip_locked=True)
         )
+        still = [
+            row.id
+            for row in locked
+            if row.status == ReminderStatus.ACTIVE.value
+            and row.next_due_at is not None
+            and row.next_due_at <= now
+        ]
+        if not still:
+            return []
         rows = (
             await self._s.execute(
                 update(_R)
-                .where(_R.c.id.in_(mine))
+                .where(self._among(_R.c.id, still))
                 .values(next_due_at=lease_until, claimed_by=owner)
                 .returning(*CLAIMED)
             )
