@@ -234,22 +234,28 @@ class Knotbot:
             t.gettext("I don't know /%(said)s. Type /help to see what I can do.") % {"said": said}
         )
 
-    def complete(self, kind: str, prefix: str, limit: int = 25) -> list[tuple[str, str]]:
-        """Autocomplete choices as (label, value): areas, techniques, holdables or timezones."""
+    def complete(
+        self, kind: str, prefix: str, limit: int = 25, language: str = "en"
+    ) -> list[tuple[str, str]]:
+        """Autocomplete choices as (label, value): areas, techniques, holdables or timezones;
+        the labels of spots and techniques in `language` (English where not translated)."""
         content = self.services.content
+        shown = content.in_language(language)
+        name = {a.id: a.name for a in shown.areas}
+        title = {t.id: t.title for t in shown.techniques}
         needle = shorten(prefix, 60).lower()
         choices: list[tuple[str, str]]
         if kind == "areas":
-            choices = [(f"{a.name} ({a.id})", a.id) for a in content.areas]
+            choices = [(f"{name.get(a.id, a.name)} ({a.id})", a.id) for a in content.areas]
             found = content.find_area(prefix) if needle else None
             if found and (found.match or found.suggestions):
                 first = [found.match] if found.match else list(found.suggestions)
-                choices = [(f"{a.name} ({a.id})", a.id) for a in first] + choices
+                choices = [(f"{name.get(a.id, a.name)} ({a.id})", a.id) for a in first] + choices
         elif kind in ("techniques", "holdables"):
             pool = [t for t in content.techniques if kind == "techniques" or t.hold is not None]
-            choices = [(t.title, t.id) for t in pool]
+            choices = [(title.get(t.id, t.title), t.id) for t in pool]
             if kind == "holdables":
-                choices = [(a.name, a.id) for a in content.areas] + choices
+                choices = [(name.get(a.id, a.name), a.id) for a in content.areas] + choices
         elif kind == "timezones":
             choices = [(z, z) for z in zone_names()]
         elif kind == "languages":

@@ -92,18 +92,24 @@ class DiscordEvents:
         name, args, options = said
         await self._handle(interaction, command(interaction, name, args, self._role, options))
 
-    def spots(self) -> list[tuple[str, str]]:
-        """The spots a form offers, as (label, value): the core's autocomplete choices."""
+    def spots(self, language: str = "en") -> list[tuple[str, str]]:
+        """The spots a form offers, as (label, value): the core's autocomplete choices, named
+        in the client's `language`."""
         try:
-            return self._core.complete("areas", "", limit=modals.CHOICES_LIMIT)
+            return self._core.complete("areas", "", limit=modals.CHOICES_LIMIT, language=language)
         except Exception:
             log.exception("could not list the spots for a form")
             return []
 
-    async def complete(self, kind: str, current: str) -> list[app_commands.Choice[str]]:
-        """Autocomplete choices (areas, techniques, time zones) as Discord takes them."""
+    async def complete(
+        self, kind: str, current: str, language: str = "en"
+    ) -> list[app_commands.Choice[str]]:
+        """Autocomplete choices (areas, techniques, time zones) as Discord takes them, named in
+        the client's `language`."""
         try:
-            found = self._core.complete(kind, str(current or ""), limit=CHOICES_LIMIT)
+            found = self._core.complete(
+                kind, str(current or ""), limit=CHOICES_LIMIT, language=language
+            )
         except Exception:
             log.exception("autocomplete for %s failed", kind)
             return []

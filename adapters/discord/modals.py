@@ -39,7 +39,8 @@ TITLE_LIMIT = 45  # Discord's limit for a form's title and a field's label
 CHOICES_LIMIT = 25  # options of a select
 CHOICE_TEXT_LIMIT = 100
 
-Choices = Callable[[], Sequence[tuple[str, str]]]  # (label, value) of each spot, for the select
+# (label, value) of each spot, for the select, named in a language
+Choices = Callable[[str], Sequence[tuple[str, str]]]
 
 
 def share_subcommand(commands: Iterable[CommandSpec]) -> SubcommandSpec | None:
@@ -161,7 +162,9 @@ def share_menu(
     message command gets the content without the message content intent)."""
 
     async def share_message(interaction: discord.Interaction, message: discord.Message) -> None:
-        await open_form(interaction, share, spots(), text=message.content or "")
+        locale = str(interaction.locale) if interaction.locale else None
+        spots_named = spots(language_of_locale(locale) or "en")
+        await open_form(interaction, share, spots_named, text=message.content or "")
 
     return app_commands.ContextMenu(
         name=app_commands.locale_str(MENU_NAME), callback=share_message, allowed_contexts=contexts

@@ -182,10 +182,11 @@ def _command(
         extra = values.get("option")
         if leaf.form is not None and not str(values.get("arg") or "").strip():
             area = str(extra) if extra else ""
+            spots = events.spots(language_of(interaction))
             if (leaf.command, leaf.said_first) == routine_form.ROUTINE_NEW:
-                await routine_form.open_form(interaction, events.spots(), area=area)
+                await routine_form.open_form(interaction, spots, area=area)
             else:
-                await modals.open_form(interaction, leaf.form, events.spots(), area=area)
+                await modals.open_form(interaction, leaf.form, spots, area=area)
             return
         said = " ".join(str(part) for part in (leaf.said_first, values.get("arg")) if part)
         options = {leaf.option.name: extra} if leaf.option is not None and extra else {}
@@ -230,6 +231,12 @@ def _completer(events: DiscordEvents, kind: str) -> Completer:
     async def complete(
         interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return await events.complete(kind, current)
+        return await events.complete(kind, current, language_of(interaction))
 
     return complete
+
+
+def language_of(interaction: discord.Interaction) -> str:
+    """The language of the person's Discord client (English if knotbot does not speak it)."""
+    locale = str(interaction.locale) if interaction.locale else None
+    return language_of_locale(locale) or "en"
