@@ -12,8 +12,8 @@ from bot.core import Knotbot
 from bot.messages import MessageRef, UserRef
 from bot.render import plain_text
 from bot.routines.service import Fields
+from tests.english_left import english_left, english_sentences, ids_of
 from tests.helpers import PLATFORM, RecordingReplier, command, press
-from tests.test_no_english_left import _ids, english_left, english_sentences
 
 SPEAKERS = {
     "de": UserRef(PLATFORM, "u-de", "Ada", "de-DE"),
@@ -73,7 +73,7 @@ def _seen(replier: RecordingReplier) -> list[str]:
 def _no_english(bot: Knotbot, texts: list[str], typed: str = "") -> None:
     for text in texts:
         assert english_sentences(text) == [], text
-        assert english_left(text, typed, _ids(bot)) == [], text
+        assert english_left(text, typed, ids_of(bot)) == [], text
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -34,12 +34,12 @@ from bot.commands import COMMANDS
 from bot.commands.spec import CommandSpec
 from bot.core import Knotbot
 from bot.i18n import translator
+from tests.english_left import COVERED, english_left, english_sentences, ids_of
 from tests.helpers import eventually
 from tests.platforms import discord_user, telegram_user
 from tests.shortholds import QUICK
 from tests.standins.discord_api import DiscordStandIn
 from tests.standins.telegram_api import TelegramStandIn
-from tests.test_no_english_left import COVERED, _ids, english_left, english_sentences
 
 VARIANTS = 2  # the first two of what people type after each command
 LANGUAGES = ("de", "es")
@@ -92,7 +92,7 @@ class Session:
     def english_left(self, calls: list[Any], texts_of: Callable[[Any], list[str]]) -> list[str]:
         """The English in what was shown after each thing said (up to the next one), with
         what was typed then (and names and ids) let through."""
-        ids = _ids(self.core)
+        ids = ids_of(self.core)
         ends = [said.first for said in self.said[1:]] + [len(calls)]
         found = []
         for said, end in zip(self.said, ends, strict=True):
